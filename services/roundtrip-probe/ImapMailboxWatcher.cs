@@ -1,0 +1,148 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MailserverWorkers.Shared.Tls;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.RoundtripProbe;
+
+/// <summary>
+/// Waits for the probe mail in INBOX and in the junk folder, one IMAP connection per folder so each can IDLE
+/// (IDLE reports only the selected folder). Where the server has no IDLE, or <c>Imap__UseIdle=false</c>, it searches
+/// every <c>Probe__PollInterval</c>. The caller's token carries the deadline.
+/// </summary>
+public sealed class ImapMailboxWatcher(
+    IOptions<ImapOptions> imapOptions,
+    IOptions<ProbeOptions> probeOptions,
+    IOptions<TlsOptions> tlsOptions,
+    TimeProvider time,
+    ILogger<ImapMailboxWatcher> logger) : IDisposable
+{
+    /// <summary>RFC 2177 asks to re-issue IDLE within 29 minutes; NAT gateways forget idle flows much sooner.</summary>
+    private static readonly TimeSpan IdleRefresh = TimeSpan.FromMinutes(4);
+
+    internal static readonly string[] ReportHeaders =
+        ["Authentication-Results", "X-Spam-Score", "X-Rspamd-Score", "X-Spamd-Result", "X-Spam-Status", "X-Spam", "X-Spam-Flag"];
+
+    private readonly List<(ImapClient Client, IMailFolder Folder)> watches = [];
+    private ImapOptions Imap => imapOptions.Value;
+
+    /// <summary>
+    /// Logs in and selects the folders. Called before the send: a login failure then costs no probe mail, and IDLE
+    /// is already listening when the mail lands.
+    /// </summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connection = new ImapConnection(Imap, tlsOptions.Value, logger);
+        var first = await connection.ConnectAsync(cancellationToken);
+        watches.Add((first, first.Inbox));
+        var folders = await connection.WatchedFoldersAsync(first, cancellationToken);
+        foreach (var folder in folders.Skip(1))
+        {
+            var client = await connection.ConnectAsync(cancellationToken);
+            watches.Add((client, await Bounded($"IMAP folder {folder.FullName}", ct => client.GetFolderAsync(folder.FullName, ct), cancellationToken)));
+        }
+
+        foreach (var (_, folder) in watches)
+        {
+            await Bounded($"IMAP SELECT {folder.FullName}", ct => folder.OpenAsync(FolderAccess.ReadOnly, ct), cancellationToken);
+        }
+
+        var idle = Imap.UseIdle && first.Capabilities.HasFlag(ImapCapabilities.Idle);
+        logger.LogInformation("Watching {Folders} of {User} at {Endpoint} with {Mode}",
+            string.Join(" and ", watches.Select(w => w.Folder.FullName)), Imap.Username, connection.Endpoint,
+            idle ? "IDLE" : $"a search every {probeOptions.Value.PollInterval.TotalSeconds:0.###}s");
+    }
+
+    /// <summary>Returns the probe mail as soon as any watched folder has it; throws when every folder's watch failed.</summary>
+    public async Task<FoundProbeMail> WaitForAsync(ProbeMail mail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = watches.Select(w => WatchFolderAsync(w.Client, w.Folder, mail, stop.Token)).ToList();
+        Exception? firstFailure = null;
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            if (done.IsCompletedSuccessfully)
+            {
+                await stop.CancelAsync();
+                await Task.WhenAll(pending).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                return done.Result;
+            }
+
+            if (done.Exception?.InnerException is { } failure and not OperationCanceledException)
+            {
+                // One folder's watch broke (a dropped connection): the other may still see the mail.
+                logger.LogWarning("Stopped watching one folder: {Error}", failure.Message);
+                firstFailure ??= failure;
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        throw firstFailure ?? new ProbeFailedException("IMAP watch ended without a result");
+    }
+
+    private async Task<FoundProbeMail> WatchFolderAsync(ImapClient client, IMailFolder folder, ProbeMail mail, CancellationToken cancellationToken)
+    {
+        var useIdle = Imap.UseIdle && client.Capabilities.HasFlag(ImapCapabilities.Idle);
+        while (true)
+        {
+            var countBefore = folder.Count;
+            var uids = await Bounded($"IMAP SEARCH in {folder.FullName}", ct => folder.SearchAsync(SearchQuery.SubjectContains(mail.Id), ct), cancellationToken);
+            if (uids.Count > 0)
+            {
+                var seenAt = time.GetUtcNow();
+                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate) { Headers = new HeaderSet(ReportHeaders) };
+                var summaries = await Bounded($"IMAP FETCH in {folder.FullName}", ct => folder.FetchAsync([uids[^1]], request, ct), cancellationToken);
+                var summary = summaries.Count > 0 ? summaries[0] : throw new ProbeFailedException($"{mail.Id} vanished from {folder.FullName} before it could be read");
+                logger.LogInformation("Probe mail {Id} seen in {Folder}", mail.Id, folder.FullName);
+                return new FoundProbeMail(folder.FullName, ImapConnection.IsJunk(folder), summary.InternalDate, seenAt, summary.Headers ?? []);
+            }
+
+            if (!useIdle)
+            {
+                await Task.Delay(probeOptions.Value.PollInterval, time, cancellationToken);
+                await Bounded($"IMAP NOOP in {folder.FullName}", ct => client.NoOpAsync(ct), cancellationToken);
+            }
+            else if (folder.Count == countBefore)
+            {
+                await IdleUntilChangeAsync(client, folder, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task IdleUntilChangeAsync(ImapClient client, IMailFolder folder, CancellationToken cancellationToken)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        done.CancelAfter(IdleRefresh);
+        void OnCountChanged(object? sender, EventArgs e) => done.Cancel();
+        folder.CountChanged += OnCountChanged;
+        try
+        {
+            await client.IdleAsync(done.Token, cancellationToken);
+        }
+        finally
+        {
+            folder.CountChanged -= OnCountChanged;
+        }
+    }
+
+    private Task<T> Bounded<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        MailProtocolErrors.RunAsync(what, Imap.Timeout, operation, cancellationToken);
+
+    private Task Bounded(string what, Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
+        MailProtocolErrors.RunAsync(what, Imap.Timeout, operation, cancellationToken);
+
+    public void Dispose()
+    {
+        foreach (var (client, _) in watches)
+        {
+            client.Dispose();
+        }
+
+        watches.Clear();
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Pushgateway;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.RoundtripProbe;
+
+/// <summary>
+/// One round trip: log in to IMAP, send the marked mail, wait for it, delete it and earlier leftovers; then push the
+/// metrics, send the Uptime Kuma heartbeat and return the exit code (see <see cref="RoundtripExitCodes"/>).
+/// Nothing in the round trip is retried: a failure is what the probe is for.
+/// </summary>
+public sealed class RoundtripProbeJob(
+    IOptions<ProbeOptions> probeOptions,
+    IProbeSender sender,
+    ImapMailboxWatcher watcher,
+    ImapProbeCleaner cleaner,
+    PushgatewayClient pushgateway,
+    UptimeKumaNotifier uptimeKuma,
+    TimeProvider time,
+    ILogger<RoundtripProbeJob> logger) : IWorkerJob
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var result = await ProbeAsync(cancellationToken);
+        // Stopped by SIGTERM: a half-done run is not a measurement; report nothing (exit 130).
+        cancellationToken.ThrowIfCancellationRequested();
+        LogResult(result);
+        var pushed = await pushgateway.PushAsync(RoundtripMetrics.Build(result), RoundtripMetrics.DefaultJob, cancellationToken);
+        var heartbeat = await uptimeKuma.NotifyAsync(result, cancellationToken);
+        var code = RoundtripExitCodes.For(result.Outcome, pushed, heartbeat);
+        logger.LogInformation("Exit code {Code} (round trip: {Outcome}; Pushgateway: {Push}; Uptime Kuma: {Kuma})",
+            code, result.Outcome, pushed.Outcome, heartbeat.Outcome);
+        return code;
+    }
+
+    private async Task<RoundtripResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var probe = probeOptions.Value;
+        var mail = ProbeMail.Create(probe, time);
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        var stages = new Dictionary<ProbeStage, TimeSpan>();
+        using var deadline = new CancellationTokenSource(probe.Deadline, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var stage = ProbeStage.Delivery;
+        FoundProbeMail? found = null;
+        var deleted = 0;
+        string? error = null;
+        try
+        {
+            // The receiving side logs in first: a wrong IMAP password then costs no probe mail.
+            await watcher.ConnectAsync(bounded.Token);
+            stage = ProbeStage.Send;
+            await Timed(ProbeStage.Send, () => sender.SendAsync(mail, bounded.Token));
+            stage = ProbeStage.Delivery;
+            await Timed(ProbeStage.Delivery, async () => found = await watcher.WaitForAsync(mail, bounded.Token));
+            watcher.Dispose();
+            stage = ProbeStage.Cleanup;
+            // Cleanup is bounded by IMAP's per-command timeouts, not by what the deadline left over.
+            await Timed(ProbeStage.Cleanup, async () => deleted = await cleaner.CleanupAsync(cancellationToken));
+        }
+        catch (ProbeFailedException e)
+        {
+            error = e.Message;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            error = stage == ProbeStage.Delivery && stages.ContainsKey(ProbeStage.Send)
+                ? $"{mail.Id} did not arrive within Probe__Deadline={probe.Deadline}"
+                : $"Probe__Deadline={probe.Deadline} reached";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            error = $"{e.GetType().Name}: {e.Message}";
+        }
+        finally
+        {
+            watcher.Dispose();
+        }
+
+        var headers = found?.Headers;
+        return new RoundtripResult
+        {
+            ProbeId = mail.Id,
+            StartedAt = startedAt,
+            Outcome = error is not null ? RoundtripOutcome.Failed : found!.InJunk ? RoundtripOutcome.Junk : RoundtripOutcome.Inbox,
+            FailedStage = error is null ? null : stage,
+            Error = error,
+            Duration = time.GetElapsedTime(started),
+            StageDurations = stages,
+            Mail = found,
+            Authentication = headers is null ? null
+                : AuthenticationResultsHeader.Select(headers.Where(h => h.Field.Equals("Authentication-Results", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value), probe.AuthServId),
+            SpamScore = headers is null ? null : SpamScoreHeader.Read(headers),
+            LeftoversDeleted = deleted,
+        };
+
+        async Task Timed(ProbeStage timedStage, Func<Task> action)
+        {
+            var stageStarted = time.GetTimestamp();
+            await action();
+            stages[timedStage] = time.GetElapsedTime(stageStarted);
+        }
+    }
+
+    private void LogResult(RoundtripResult result)
+    {
+        var stages = string.Join(", ", result.StageDurations.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key.Label()} {s.Value.TotalSeconds:0.000}s")));
+        if (result.Outcome == RoundtripOutcome.Failed)
+        {
+            logger.LogError("Round trip {Id} failed at stage {Stage}: {Error} ({Stages})", result.ProbeId, result.FailedStage?.Label(), result.Error, stages);
+            return;
+        }
+
+        var auth = result.Authentication is { } a
+            ? string.Join(" ", AuthenticationResultsHeader.ReportedMethods.Select(m => $"{m}={(a.ResultsFor(m) is [var first, ..] ? first : "none")}"))
+            : "no Authentication-Results header";
+        var level = result.Outcome == RoundtripOutcome.Junk ? LogLevel.Warning : LogLevel.Information;
+        logger.Log(level, "Round trip {Id}: delivered to {Folder} in {Seconds:0.000}s ({Stages}); {Auth}; spam score {Score}; {Deleted} probe mail(s) deleted",
+            result.ProbeId, result.Mail?.Folder, result.Duration.TotalSeconds, stages, auth,
+            result.SpamScore?.ToString(CultureInfo.InvariantCulture) ?? "none", result.LeftoversDeleted);
+    }
+}

@@ -1,0 +1,39 @@
+using MailserverWorkers.Shared.Configuration;
+using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Pushgateway;
+using MailserverWorkers.Shared.Tls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.RoundtripProbe;
+
+public static class RoundtripProbeServiceCollectionExtensions
+{
+    /// <summary>Registers the round-trip job, its options, the sender chosen by <c>Probe__Sender</c>, IMAP, Pushgateway and Uptime Kuma.</summary>
+    public static IServiceCollection AddRoundtripProbe(this IServiceCollection services)
+    {
+        services.AddWorkerOptions<ProbeOptions>(ProbeOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ProbeOptions>, ProbeSenderOptionsValidator>();
+        services.AddWorkerOptions<SmtpOptions>(SmtpOptions.SectionName);
+        services.AddWorkerOptions<BrevoOptions>(BrevoOptions.SectionName);
+        services.AddWorkerOptions<ImapOptions>(ImapOptions.SectionName);
+        services.AddWorkerOptions<UptimeKumaOptions>(UptimeKumaOptions.SectionName);
+        services.AddTlsOptions();
+        services.AddPushgateway();
+
+        services.AddScoped<SmtpProbeSender>();
+        services.AddHttpClient<BrevoProbeSender>().ConfigurePrimaryHttpMessageHandler(TlsHandler).RemoveAllLoggers();
+        services.AddHttpClient<UptimeKumaNotifier>().ConfigurePrimaryHttpMessageHandler(TlsHandler).RemoveAllLoggers();
+        services.AddScoped<IProbeSender>(sp => sp.GetRequiredService<IOptions<ProbeOptions>>().Value.Sender switch
+        {
+            ProbeSenderKind.Brevo => sp.GetRequiredService<BrevoProbeSender>(),
+            _ => sp.GetRequiredService<SmtpProbeSender>(),
+        });
+        services.AddScoped<ImapMailboxWatcher>();
+        services.AddScoped<ImapProbeCleaner>();
+        services.AddScoped<IWorkerJob, RoundtripProbeJob>();
+        return services;
+
+        static HttpMessageHandler TlsHandler(IServiceProvider sp) => TlsHttpHandler.Create(sp.GetRequiredService<IOptions<TlsOptions>>().Value);
+    }
+}

@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.Shared.Configuration;
+
+/// <summary>
+/// Validates one options section with its data annotations and <see cref="IValidatableObject"/> rules, and rejects
+/// keys the section does not know (a typo such as <c>Smtp__Passwrd</c> would otherwise be ignored in silence).
+/// Each failure names the key as the operator sets it, <c>Smtp__Port: ...</c>: the generated
+/// <c>[OptionsValidator]</c> names only the C# member, which an operator never sees.
+/// </summary>
+/// <typeparam name="TOptions">The options class bound from <paramref name="sectionName"/>.</typeparam>
+public sealed class SectionValidator<TOptions>(IConfiguration configuration, string sectionName) : IValidateOptions<TOptions>
+    where TOptions : class
+{
+    private static readonly HashSet<string> KnownKeys = typeof(TOptions)
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanWrite || !p.PropertyType.IsValueType)
+        .Select(p => p.Name)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, TOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        foreach (var child in configuration.GetSection(sectionName).GetChildren())
+        {
+            var known = KnownKeys.Contains(child.Key)
+                || (SecretFiles.IsSecretFileKey(child.Key, out var secret) && KnownKeys.Contains(secret));
+            if (!known)
+            {
+                failures.Add($"{Key(child.Key)}: unknown key (known keys: {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))})");
+            }
+        }
+
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            var members = result.MemberNames.Any() ? string.Join(", ", result.MemberNames.Select(Key)) : sectionName;
+            failures.Add($"{members}: {result.ErrorMessage}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private string Key(string member) => ConfigurationKeys.ToEnvironmentName($"{sectionName}:{member}");
+}

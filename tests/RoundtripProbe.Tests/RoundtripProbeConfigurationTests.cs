@@ -1,0 +1,86 @@
+using MailserverWorkers.Testing;
+
+namespace MailserverWorkers.RoundtripProbe.Tests;
+
+/// <summary>Configuration errors: exit 2 and one line naming the key, before any network call. No servers needed.</summary>
+public sealed class RoundtripProbeConfigurationTests
+{
+    private static Dictionary<string, string> Valid() => new()
+    {
+        ["Probe__From"] = "probe@example.test",
+        ["Probe__To"] = "probe@example.test",
+        ["Smtp__Host"] = "127.0.0.1",
+        ["Smtp__Username"] = "probe@example.test",
+        ["Smtp__Password"] = "Sup3r-Secret-Value",
+        ["Imap__Host"] = "127.0.0.1",
+        ["Imap__Username"] = "probe@example.test",
+        ["Imap__Password"] = "Sup3r-Secret-Value",
+    };
+
+    [Theory]
+    [InlineData("Probe__To", null, "Probe__To: The To field is required.")]
+    [InlineData("Probe__To", "not-an-address", "Probe__To: The To field is not a valid e-mail address.")]
+    [InlineData("Smtp__Security", "Tls", "Smtp__Security: cannot be read as a MailSecurity (see --help for the allowed values)")]
+    [InlineData("Smtp__Port", "submission", "Smtp__Port: cannot be read as a whole number")]
+    [InlineData("Smtp__Port", "70000", "Smtp__Port: The field Port must be between 1 and 65535.")]
+    [InlineData("Probe__Deadline", "5m", "Probe__Deadline: cannot be read as a duration (hh:mm:ss)")]
+    [InlineData("Probe__Sender", "sendgrid", "Probe__Sender: cannot be read as a ProbeSenderKind (see --help for the allowed values)")]
+    [InlineData("Smtp__Host", null, "Smtp__Host: required when Probe__Sender=smtp")]
+    [InlineData("Tls__CaFile", "/nonexistent/ca.pem", "Tls__CaFile: file '/nonexistent/ca.pem' does not exist")]
+    [InlineData("Imap__PasswordFile", "/nonexistent/secret", "Imap__PasswordFile: set either Imap__Password or Imap__PasswordFile, not both")]
+    [InlineData("Pushgateway__Url", "ftp://gateway", "Pushgateway__Url: must be an absolute http or https URL")]
+    public async Task InvalidConfiguration_ExitsTwo_WithOneLineNamingTheKey(string key, string? value, string expected)
+    {
+        var environment = Valid();
+        if (value is null)
+        {
+            environment.Remove(key);
+        }
+        else
+        {
+            environment[key] = value;
+        }
+
+        var run = await WorkerProcess.RunAsync("roundtrip-probe", environment);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"roundtrip-probe: configuration invalid: {expected}", Assert.Single(run.Lines));
+        Assert.DoesNotContain("Sup3r-Secret-Value", run.Output);
+    }
+
+    [Fact]
+    public async Task MisspelledKey_IsRejected_NotIgnored()
+    {
+        var environment = Valid();
+        environment["Smtp__Passwrd"] = "oops";
+
+        var run = await WorkerProcess.RunAsync("roundtrip-probe", environment);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("roundtrip-probe: configuration invalid: Smtp__Passwrd: unknown key (known keys: Host, Password, Port, Security, Timeout, Username)",
+            Assert.Single(run.Lines));
+    }
+
+    [Fact]
+    public async Task BrevoWithoutApiKey_IsRejected()
+    {
+        var environment = Valid();
+        environment["Probe__Sender"] = "brevo";
+
+        var run = await WorkerProcess.RunAsync("roundtrip-probe", environment);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("roundtrip-probe: configuration invalid: Brevo__ApiKey: required when Probe__Sender=brevo (or set Brevo__ApiKeyFile)", Assert.Single(run.Lines));
+    }
+
+    [Fact]
+    public async Task Help_ListsTheConfigurationAndTheExitCodes()
+    {
+        var run = await WorkerProcess.RunAsync("roundtrip-probe", new Dictionary<string, string>(), ["--help"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--schedule", run.Output);
+        Assert.Contains("Probe__Sender (smtp|brevo)", run.Output);
+        Assert.Contains("3 mail arrived in the junk folder", run.Output);
+    }
+}

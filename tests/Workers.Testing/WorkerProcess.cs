@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MailserverWorkers.Testing;
+
+/// <summary>What a worker process did: its exit code and everything it wrote (stdout and stderr, interleaved).</summary>
+public sealed record WorkerRun(int ExitCode, string Output)
+{
+    public IEnumerable<string> Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'));
+
+    public override string ToString() => $"exit {ExitCode}\n{Output}";
+}
+
+/// <summary>
+/// Runs a worker as the CronJob would: a separate process with configuration in environment variables, so the
+/// exit code and the log lines tests assert are the real ones.
+/// </summary>
+public static class WorkerProcess
+{
+    /// <summary>The worker's build output, in the configuration the tests were built in.</summary>
+    public static string WorkerAssembly(string name)
+    {
+        // AppContext.BaseDirectory is tests/<Project>/bin/<configuration>/<framework>/.
+        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = framework.Parent!.Name;
+        var dll = Path.Combine(MailStack.RepositoryRoot(), "services", name, "bin", configuration, framework.Name, name + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{name} is not built; the test project must reference it", dll);
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet services/&lt;name&gt;/bin/&lt;configuration&gt;/net10.0/&lt;name&gt;.dll</c>, the worker's own build
+    /// output (the copy in a test folder would resolve its dependencies against the test's frameworks), with
+    /// <paramref name="environment"/> as its configuration.
+    /// </summary>
+    public static async Task<WorkerRun> RunAsync(
+        string assemblyName,
+        IReadOnlyDictionary<string, string> environment,
+        IEnumerable<string>? arguments = null,
+        TimeSpan? timeout = null)
+    {
+        var dll = WorkerAssembly(assemblyName);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Inherited Section__Key variables would leak into the worker's configuration.
+        foreach (var key in start.Environment.Keys.Where(k => k.Contains("__", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{assemblyName} did not exit within {timeout}; output so far:\n{output}");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return new WorkerRun(process.ExitCode, output.ToString());
+        }
+    }
+}
