@@ -95,7 +95,7 @@ public sealed class RetriedHttpDelivery(HttpClient http, TimeProvider time, ILog
     private static string Describe(Exception e, IRetriedDeliveryOptions options) => e switch
     {
         TimeoutRejectedException => $"no answer within {options.AttemptTimeout.TotalSeconds:0.###}s",
-        HttpRequestException { InnerException: { } inner } => $"{e.Message} ({inner.Message})",
+        HttpRequestException { InnerException: { } inner } when !e.Message.Contains(inner.Message, StringComparison.Ordinal) => $"{e.Message} ({inner.Message})",
         _ => e.Message,
     };
 

@@ -30,13 +30,15 @@ public static class WorkerProcess
     /// <summary>
     /// Runs <c>dotnet services/&lt;name&gt;/bin/&lt;configuration&gt;/net10.0/&lt;name&gt;.dll</c>, the worker's own build
     /// output (the copy in a test folder would resolve its dependencies against the test's frameworks), with
-    /// <paramref name="environment"/> as its configuration.
+    /// <paramref name="environment"/> as its configuration. With <paramref name="terminateWhen"/>, the process gets
+    /// SIGTERM (as Kubernetes sends it) when the output has a line that matches it.
     /// </summary>
     public static async Task<WorkerRun> RunAsync(
         string assemblyName,
         IReadOnlyDictionary<string, string> environment,
         IEnumerable<string>? arguments = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        Func<string, bool>? terminateWhen = null)
     {
         var dll = WorkerAssembly(assemblyName);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -59,7 +61,25 @@ public static class WorkerProcess
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        var terminated = 0;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (terminateWhen?.Invoke(e.Data) == true && Interlocked.Exchange(ref terminated, 1) == 0)
+            {
+                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                kill.WaitForExit();
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.Start();
         process.BeginOutputReadLine();
