@@ -110,7 +110,8 @@ public sealed class RoundtripProbeJob(
         var stages = string.Join(", ", result.StageDurations.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key.Label()} {s.Value.TotalSeconds:0.000}s")));
         if (result.Outcome == RoundtripOutcome.Failed)
         {
-            logger.LogError("Round trip {Id} failed at stage {Stage}: {Error} ({Stages})", result.ProbeId, result.FailedStage?.Label(), result.Error, stages);
+            logger.LogError("Round trip {Id} failed at stage {Stage}: {Error}{Stages}", result.ProbeId, result.FailedStage?.Label(), result.Error,
+                stages.Length > 0 ? $" (after {stages})" : "");
             return;
         }
 

@@ -1,0 +1,50 @@
+# Shared by scripts/demo, scripts/test and bench/roundtrip. Sourced, not run.
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# The .NET 10 SDK: present on this project's machines; elsewhere apt-get it where a repository offers it
+# (Ubuntu's archive, or packages.microsoft.com added as its docs say).
+ensure_dotnet() {
+  if command -v dotnet >/dev/null 2>&1 && dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then return 0; fi
+  echo "dotnet SDK 10 not found; trying apt-get install dotnet-sdk-10.0" >&2
+  apt-get update -qq && apt-get install -y -qq dotnet-sdk-10.0 >/dev/null 2>&1 || {
+    echo "error: install the .NET 10 SDK (https://learn.microsoft.com/dotnet/core/install/linux-debian) and run again" >&2
+    exit 1
+  }
+}
+
+# Publishes a worker as its Dockerfile does (Release, framework-dependent, ready-to-run for this machine's
+# architecture) into artifacts/<name>.
+publish_worker() {
+  local name=$1 project
+  project=$(ls "$repo/services/$name"/*.csproj)
+  local arch
+  case $(uname -m) in aarch64|arm64) arch=arm64 ;; *) arch=x64 ;; esac
+  dotnet publish "$project" -c Release -r "linux-$arch" --self-contained false -o "$repo/artifacts/$name" --nologo -v quiet >/dev/null
+}
+
+# The unprivileged user the published workers run as, as USER $APP_UID does in the images.
+ensure_worker_user() {
+  id mailworker >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin mailworker
+}
+
+# The probe's configuration for the local stack (sourced stack.env first).
+roundtrip_env() {
+  cat <<ENV
+Probe__From=$MAILSTACK_PROBE_USER
+Probe__To=$MAILSTACK_PROBE_USER
+Probe__Deadline=00:00:30
+Smtp__Host=127.0.0.1
+Smtp__Port=$MAILSTACK_SUBMISSION_PORT
+Smtp__Security=StartTls
+Smtp__Username=$MAILSTACK_PROBE_USER
+Smtp__Password=$MAILSTACK_PROBE_PASSWORD
+Imap__Host=127.0.0.1
+Imap__Port=$MAILSTACK_IMAPS_PORT
+Imap__Security=SslOnConnect
+Imap__Username=$MAILSTACK_PROBE_USER
+Imap__Password=$MAILSTACK_PROBE_PASSWORD
+Tls__CaFile=$MAILSTACK_CA_FILE
+Pushgateway__Url=$MAILSTACK_PUSHGATEWAY_URL
+ENV
+}
