@@ -114,7 +114,7 @@ public sealed class ImapMailboxWatcher(
         }
     }
 
-    private static async Task IdleUntilChangeAsync(ImapClient client, IMailFolder folder, CancellationToken cancellationToken)
+    private async Task IdleUntilChangeAsync(ImapClient client, IMailFolder folder, CancellationToken cancellationToken)
     {
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         done.CancelAfter(IdleRefresh);
@@ -122,7 +122,8 @@ public sealed class ImapMailboxWatcher(
         folder.CountChanged += OnCountChanged;
         try
         {
-            await client.IdleAsync(done.Token, cancellationToken);
+            // MailKit suspends the command timeout while idling; the refresh and the deadline bound it instead.
+            await MailProtocolErrors.RunAsync($"IMAP IDLE in {folder.FullName}", IdleRefresh + Imap.Timeout, ct => client.IdleAsync(done.Token, ct), cancellationToken);
         }
         finally
         {

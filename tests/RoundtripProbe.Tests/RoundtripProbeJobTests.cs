@@ -177,6 +177,8 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         environment["Imap__Username"] = stack.SpamUser;
         environment["Imap__Password"] = stack.SpamPassword;
         environment["Probe__Deadline"] = "00:00:03";
+        // IDLE outlasts the per-command timeout: only the deadline ends the wait.
+        environment["Imap__Timeout"] = "00:00:01";
 
         var run = await ProbeEnvironment.RunAsync(environment);
 

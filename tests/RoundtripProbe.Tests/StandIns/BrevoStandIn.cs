@@ -3,12 +3,7 @@ using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using MimeKit;
 
 namespace MailserverWorkers.RoundtripProbe.Tests.StandIns;
@@ -25,9 +20,7 @@ public sealed class BrevoStandIn : IAsyncDisposable
 {
     public const string ApiKey = "xkeysib-standin-0123456789abcdef";
 
-    private readonly WebApplication app;
-
-    private BrevoStandIn(WebApplication app) => this.app = app;
+    private WebApplication app = null!;
 
     /// <summary>Calls in arrival order: "DELETE probe@..." / "POST subject".</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -39,52 +32,50 @@ public sealed class BrevoStandIn : IAsyncDisposable
     /// <summary>Set to make the next sends fail as Brevo does for a sender it has not validated.</summary>
     public bool RejectSender { get; set; }
 
-    public Uri BaseUrl => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri BaseUrl => app.BaseUrl();
 
     public static async Task<BrevoStandIn> StartAsync(string smtpHost, int smtpPort)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var standIn = new BrevoStandIn(app);
-        app.MapDelete("/v3/smtp/blockedContacts/{email}", (string email, HttpRequest request) =>
+        var standIn = new BrevoStandIn();
+        standIn.app = await LoopbackWebApp.StartAsync(app =>
         {
-            if (request.Headers["api-key"] != ApiKey)
+            app.MapDelete("/v3/smtp/blockedContacts/{email}", (string email, HttpRequest request) =>
             {
-                return Unauthorized();
-            }
+                if (request.Headers["api-key"] != ApiKey)
+                {
+                    return Unauthorized();
+                }
 
-            standIn.Calls.Enqueue($"DELETE {email}");
-            return standIn.Blocked.TryRemove(email, out _)
-                ? Results.NoContent()
-                : Results.Json(new { code = "document_not_found", message = "Contact does not exist" }, statusCode: 404);
+                standIn.Calls.Enqueue($"DELETE {email}");
+                return standIn.Blocked.TryRemove(email, out _)
+                    ? Results.NoContent()
+                    : Results.Json(new { code = "document_not_found", message = "Contact does not exist" }, statusCode: 404);
+            });
+            app.MapPost("/v3/smtp/email", async (HttpRequest request) =>
+            {
+                if (request.Headers["api-key"] != ApiKey)
+                {
+                    return Unauthorized();
+                }
+
+                using var json = await JsonDocument.ParseAsync(request.Body);
+                var body = json.RootElement.Clone();
+                if (Invalid(body) is { } error)
+                {
+                    return Results.Json(new { code = "invalid_parameter", message = error }, statusCode: 400);
+                }
+
+                standIn.Calls.Enqueue($"POST {body.GetProperty("subject").GetString()}");
+                standIn.SentBodies.Enqueue(body);
+                if (standIn.RejectSender)
+                {
+                    return Results.Json(new { code = "unauthorized", message = "Sending has been rejected because the sender you used is not valid." }, statusCode: 400);
+                }
+
+                var messageId = await RelayAsync(body, smtpHost, smtpPort);
+                return Results.Json(new { messageId = $"<{messageId}>" }, statusCode: 201);
+            });
         });
-        app.MapPost("/v3/smtp/email", async (HttpRequest request) =>
-        {
-            if (request.Headers["api-key"] != ApiKey)
-            {
-                return Unauthorized();
-            }
-
-            using var json = await JsonDocument.ParseAsync(request.Body);
-            var body = json.RootElement.Clone();
-            if (Invalid(body) is { } error)
-            {
-                return Results.Json(new { code = "invalid_parameter", message = error }, statusCode: 400);
-            }
-
-            standIn.Calls.Enqueue($"POST {body.GetProperty("subject").GetString()}");
-            standIn.SentBodies.Enqueue(body);
-            if (standIn.RejectSender)
-            {
-                return Results.Json(new { code = "unauthorized", message = "Sending has been rejected because the sender you used is not valid." }, statusCode: 400);
-            }
-
-            var messageId = await RelayAsync(body, smtpHost, smtpPort);
-            return Results.Json(new { messageId = $"<{messageId}>" }, statusCode: 201);
-        });
-        await app.StartAsync();
         return standIn;
     }
 

@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MailserverWorkers.RoundtripProbe.Tests.StandIns;
 
@@ -17,15 +12,13 @@ namespace MailserverWorkers.RoundtripProbe.Tests.StandIns;
 /// </summary>
 public sealed class UptimeKumaStandIn : IAsyncDisposable
 {
-    private readonly WebApplication app;
-
-    private UptimeKumaStandIn(WebApplication app) => this.app = app;
+    private WebApplication app = null!;
 
     public const string Token = "kumaPushTok3n";
 
     public ConcurrentQueue<Heartbeat> Heartbeats { get; } = new();
 
-    public Uri BaseUrl => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri BaseUrl => app.BaseUrl();
 
     /// <summary>The push URL as Kuma's UI shows it, query included (the probe must replace it).</summary>
     public Uri PushUrl => new(BaseUrl, $"/api/push/{Token}?status=up&msg=OK&ping=");
@@ -34,30 +27,28 @@ public sealed class UptimeKumaStandIn : IAsyncDisposable
 
     public static async Task<UptimeKumaStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var standIn = new UptimeKumaStandIn(app);
-        app.Map("/api/push/{token}", (string token, HttpRequest request) =>
+        var standIn = new UptimeKumaStandIn();
+        standIn.app = await LoopbackWebApp.StartAsync(app =>
         {
-            if (token != Token)
+            app.Map("/api/push/{token}", (string token, HttpRequest request) =>
             {
-                return Results.Json(new { ok = false, msg = "Monitor not found or not active." }, statusCode: 500);
-            }
+                if (token != Token)
+                {
+                    return Results.Json(new { ok = false, msg = "Monitor not found or not active." }, statusCode: 500);
+                }
 
-            var ping = request.Query["ping"].ToString();
-            if (ping.Length > 0 && (!long.TryParse(ping, out var ms) || ms < 0 || ms > 86_400_000))
-            {
-                return Results.Json(new { ok = false, msg = "Invalid ping" }, statusCode: 400);
-            }
+                var ping = request.Query["ping"].ToString();
+                if (ping.Length > 0 && (!long.TryParse(ping, out var ms) || ms < 0 || ms > 86_400_000))
+                {
+                    return Results.Json(new { ok = false, msg = "Invalid ping" }, statusCode: 400);
+                }
 
-            var status = request.Query["status"].ToString();
-            var msg = request.Query["msg"].ToString();
-            standIn.Heartbeats.Enqueue(new Heartbeat(request.Method, status == "up", msg.Length > 0 ? msg : "OK", ping, request.QueryString.Value ?? ""));
-            return Results.Json(new { ok = true });
+                var status = request.Query["status"].ToString();
+                var msg = request.Query["msg"].ToString();
+                standIn.Heartbeats.Enqueue(new Heartbeat(request.Method, status == "up", msg.Length > 0 ? msg : "OK", ping, request.QueryString.Value ?? ""));
+                return Results.Json(new { ok = true });
+            });
         });
-        await app.StartAsync();
         return standIn;
     }
 

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MailserverWorkers.RoundtripProbe.Tests.StandIns;
+
+/// <summary>Kestrel on 127.0.0.1 and a free port, for the HTTP stand-ins.</summary>
+internal static class LoopbackWebApp
+{
+    public static async Task<WebApplication> StartAsync(Action<WebApplication> mapEndpoints)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        mapEndpoints(app);
+        await app.StartAsync();
+        return app;
+    }
+
+    public static Uri BaseUrl(this WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+}
