@@ -62,6 +62,31 @@ public sealed class RoundtripProbeConfigurationTests
     }
 
     [Fact]
+    public async Task ConfigFile_IsRead_AndEnvironmentVariablesWinOverIt()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, """{ "Probe": { "To": "not-an-address" }, "Smtp": { "Port": 70000 } }""");
+        var environment = Valid();
+        environment.Remove("Probe__To");
+        environment["Smtp__Port"] = "587";
+
+        var run = await WorkerProcess.RunAsync("roundtrip-probe", environment, ["--config", file]);
+        File.Delete(file);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("roundtrip-probe: configuration invalid: Probe__To: The To field is not a valid e-mail address.", Assert.Single(run.Lines));
+    }
+
+    [Fact]
+    public async Task MissingConfigFile_IsAConfigurationError()
+    {
+        var run = await WorkerProcess.RunAsync("roundtrip-probe", Valid(), ["--config", "/nonexistent/probe.json"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("roundtrip-probe: configuration invalid: --config: file '/nonexistent/probe.json' does not exist", Assert.Single(run.Lines));
+    }
+
+    [Fact]
     public async Task BrevoWithoutApiKey_IsRejected()
     {
         var environment = Valid();
