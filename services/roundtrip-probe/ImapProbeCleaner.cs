@@ -4,6 +4,7 @@ using MailKit.Search;
 using MailserverWorkers.Shared.Tls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MailserverWorkers.Shared.Mail;
 
 namespace MailserverWorkers.RoundtripProbe;
 
@@ -30,7 +31,7 @@ public sealed class ImapProbeCleaner(
             deleted += await CleanFolderAsync(client, folder, imap.Timeout, cancellationToken);
         }
 
-        await MailProtocolErrors.RunAsync("IMAP LOGOUT", imap.Timeout, ct => client.DisconnectAsync(true, ct), cancellationToken);
+        await MailOperations.RunAsync("IMAP LOGOUT", imap.Timeout, ct => client.DisconnectAsync(true, ct), cancellationToken);
         return deleted;
     }
 
@@ -38,9 +39,9 @@ public sealed class ImapProbeCleaner(
     {
         var probe = probeOptions.Value;
         Task<T> Bounded<T>(string what, Func<CancellationToken, Task<T>> operation) =>
-            MailProtocolErrors.RunAsync($"{what} in {folder.FullName}", timeout, operation, cancellationToken);
+            MailOperations.RunAsync($"{what} in {folder.FullName}", timeout, operation, cancellationToken);
         Task Run(string what, Func<CancellationToken, Task> operation) =>
-            MailProtocolErrors.RunAsync($"{what} in {folder.FullName}", timeout, operation, cancellationToken);
+            MailOperations.RunAsync($"{what} in {folder.FullName}", timeout, operation, cancellationToken);
 
         await Bounded("IMAP SELECT", ct => folder.OpenAsync(FolderAccess.ReadWrite, ct));
         var candidates = await Bounded("IMAP SEARCH", ct => folder.SearchAsync(SearchQuery.SubjectContains(probe.SubjectPrefix), ct));

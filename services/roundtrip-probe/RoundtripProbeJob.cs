@@ -1,5 +1,6 @@
 using System.Globalization;
 using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Mail;
 using MailserverWorkers.Shared.Pushgateway;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -61,7 +62,7 @@ public sealed class RoundtripProbeJob(
             // Cleanup is bounded by IMAP's per-command timeouts, not by what the deadline left over.
             await Timed(ProbeStage.Cleanup, async () => deleted = await cleaner.CleanupAsync(cancellationToken));
         }
-        catch (ProbeFailedException e)
+        catch (Exception e) when (e is ProbeFailedException or MailOperationException)
         {
             error = e.Message;
         }

@@ -4,6 +4,7 @@ using MailserverWorkers.Shared.Pushgateway;
 using MailserverWorkers.Shared.Tls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using MailserverWorkers.Shared.Mail;
 
 namespace MailserverWorkers.RoundtripProbe;
 

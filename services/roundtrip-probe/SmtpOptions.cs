@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Mail;
 
 namespace MailserverWorkers.RoundtripProbe;
 

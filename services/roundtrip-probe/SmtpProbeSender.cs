@@ -3,6 +3,7 @@ using MailserverWorkers.Shared.Tls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using MailserverWorkers.Shared.Mail;
 
 namespace MailserverWorkers.RoundtripProbe;
 
@@ -17,21 +18,21 @@ public sealed class SmtpProbeSender(IOptions<SmtpOptions> smtpOptions, IOptions<
         using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         client.ServerCertificateValidationCallback = CertificateValidation.CreateCallback(tlsOptions.Value) ?? client.ServerCertificateValidationCallback;
 
-        await MailProtocolErrors.RunAsync(
+        await MailOperations.RunAsync(
             $"SMTP connect to {endpoint} ({smtp.Security})",
             smtp.Timeout,
             ct => client.ConnectAsync(smtp.Host!, smtp.Port, smtp.Security.ToSecureSocketOptions(), ct),
             cancellationToken);
         if (!string.IsNullOrEmpty(smtp.Username))
         {
-            await MailProtocolErrors.RunAsync(
+            await MailOperations.RunAsync(
                 $"SMTP AUTH as {smtp.Username} at {endpoint}",
                 smtp.Timeout,
                 ct => SingleAttemptLogin.AuthenticateAsync(client, smtp.Username, smtp.Password ?? "", ct),
                 cancellationToken);
         }
 
-        var response = await MailProtocolErrors.RunAsync(
+        var response = await MailOperations.RunAsync(
             $"SMTP submission of {mail.Id} to {endpoint}",
             smtp.Timeout,
             ct => client.SendAsync(ToMimeMessage(mail), ct),

@@ -99,7 +99,12 @@ public static class WorkerHost
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddConsoleFormatter<WorkerConsoleFormatter, ConsoleFormatterOptions>();
         var formatter = builder.Configuration["Logging:Console:FormatterName"];
-        builder.Logging.AddConsole(o => o.FormatterName = string.IsNullOrEmpty(formatter) ? WorkerConsoleFormatter.FormatterName : formatter);
+        builder.Logging.AddConsole(o =>
+        {
+            o.FormatterName = string.IsNullOrEmpty(formatter) ? WorkerConsoleFormatter.FormatterName : formatter;
+            // Standard output is for what a command prints (profile --json, list); the log goes to standard error.
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+        });
 
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -18,8 +18,15 @@ public sealed class PushgatewayClient(HttpClient http, IOptions<PushgatewayOptio
 {
     private const string ExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>Pushes every metric in <paramref name="registry"/> to the group of <paramref name="defaultJob"/> (or <c>Pushgateway__Job</c>).</summary>
-    public async Task<DeliveryResult> PushAsync(CollectorRegistry registry, string defaultJob, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes every metric in <paramref name="registry"/> to the group of <paramref name="defaultJob"/> (or
+    /// <c>Pushgateway__Job</c>), the configured labels and <paramref name="extraLabels"/> (a dry run's own group).
+    /// </summary>
+    public async Task<DeliveryResult> PushAsync(
+        CollectorRegistry registry,
+        string defaultJob,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? extraLabels = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var settings = options.Value;
@@ -32,7 +39,7 @@ public sealed class PushgatewayClient(HttpClient http, IOptions<PushgatewayOptio
         using var body = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(body, cancellationToken);
         var payload = body.ToArray();
-        var url = PushgatewayUrl.For(settings.Url, settings.Job ?? defaultJob, settings.Labels.OrderBy(l => l.Key, StringComparer.Ordinal));
+        var url = PushgatewayUrl.For(settings.Url, settings.Job ?? defaultJob, settings.Labels.Concat(extraLabels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal));
         var authorization = Authorization(settings);
         var delivery = new RetriedHttpDelivery(http, time, logger);
         return await delivery.SendAsync(

@@ -31,6 +31,9 @@ public sealed class MailStack
     public string ProbePassword => this["MAILSTACK_PROBE_PASSWORD"];
     public string SpamUser => this["MAILSTACK_SPAM_USER"];
     public string SpamPassword => this["MAILSTACK_SPAM_PASSWORD"];
+    public string RetentionUser => this["MAILSTACK_RETENTION_USER"];
+    public string RetentionPassword => this["MAILSTACK_RETENTION_PASSWORD"];
+    public string DovecotConfig => this["MAILSTACK_DOVECOT_CONF"];
 
     /// <summary>The Maildir of a user of the stack (Dovecot's <c>~/Maildir</c>).</summary>
     public string MaildirOf(string user) => Path.Combine(Directory, "mail", Domain, user.Split('@')[0], "Maildir");

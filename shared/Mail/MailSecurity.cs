@@ -1,6 +1,6 @@
 using MailKit.Security;
 
-namespace MailserverWorkers.RoundtripProbe;
+namespace MailserverWorkers.Shared.Mail;
 
 /// <summary>Values of <c>Smtp__Security</c> and <c>Imap__Security</c>.</summary>
 public enum MailSecurity
@@ -15,8 +15,10 @@ public enum MailSecurity
     SslOnConnect,
 }
 
-internal static class MailSecurityExtensions
+/// <summary>Maps <see cref="MailSecurity"/> to MailKit.</summary>
+public static class MailSecurityExtensions
 {
+    /// <summary>The MailKit option for <paramref name="security"/>.</summary>
     public static SecureSocketOptions ToSecureSocketOptions(this MailSecurity security) => security switch
     {
         MailSecurity.None => SecureSocketOptions.None,

@@ -4,17 +4,18 @@ using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 
-namespace MailserverWorkers.RoundtripProbe;
+namespace MailserverWorkers.Shared.Mail;
 
 /// <summary>
-/// Words MailKit's exceptions as one line an operator can act on. Server replies are quoted; credentials never are
-/// (MailKit does not put them in exceptions, and protocol logging stays off).
+/// Runs one SMTP or IMAP step under a time limit and words MailKit's exceptions as one line an operator can act on.
+/// Server replies are quoted; credentials never are (MailKit does not put them in exceptions, and protocol logging
+/// stays off).
 /// </summary>
-internal static class MailProtocolErrors
+public static class MailOperations
 {
     /// <summary>
     /// Runs <paramref name="operation"/> bounded by <paramref name="timeout"/> (on top of MailKit's per-command
-    /// timeout) and turns any failure into a <see cref="ProbeFailedException"/> saying what <paramref name="what"/> was.
+    /// timeout) and turns any failure into a <see cref="MailOperationException"/> saying what <paramref name="what"/> was.
     /// </summary>
     public static async Task<T> RunAsync<T>(string what, TimeSpan timeout, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
@@ -26,14 +27,15 @@ internal static class MailProtocolErrors
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new ProbeFailedException($"{what}: no answer within {timeout.TotalSeconds:0.###}s (timed out)");
+            throw new MailOperationException($"{what}: no answer within {timeout.TotalSeconds:0.###}s (timed out)");
         }
-        catch (Exception e) when (e is not OperationCanceledException and not ProbeFailedException)
+        catch (Exception e) when (e is not OperationCanceledException and not MailOperationException)
         {
-            throw new ProbeFailedException($"{what}: {Describe(e, timeout)}", e);
+            throw new MailOperationException($"{what}: {Describe(e, timeout)}", e);
         }
     }
 
+    /// <summary>As <see cref="RunAsync{T}"/>, for a step without a result.</summary>
     public static Task RunAsync(string what, TimeSpan timeout, Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
         RunAsync<bool>(what, timeout, async ct => { await operation(ct); return true; }, cancellationToken);
 

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MailserverWorkers.SpamRetention;
+
+/// <summary>The <c>Dovecot__*</c> keys: how doveadm is run.</summary>
+public sealed class DovecotOptions
+{
+    public const string SectionName = "Dovecot";
+
+    /// <summary><c>local</c> (a doveadm beside the worker) or <c>kubernetes</c> (exec into the mail server's pod).</summary>
+    public DoveadmRunnerKind Runner { get; set; } = DoveadmRunnerKind.Local;
+
+    /// <summary>The doveadm program (default doveadm, found on PATH).</summary>
+    [Required]
+    public string DoveadmPath { get; set; } = "doveadm";
+
+    /// <summary>A dovecot.conf to pass as <c>doveadm -c</c> (empty: doveadm's own default).</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>Limit of one doveadm command (default 10 minutes; a fetch of 100,000 messages takes seconds).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Values of <c>Dovecot__Runner</c>.</summary>
+public enum DoveadmRunnerKind
+{
+    Local,
+    Kubernetes,
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text;
+using MailserverWorkers.Shared.Commands;
+using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Mail;
+using MailserverWorkers.Shared.Pushgateway;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.SpamRetention;
+
+/// <summary>
+/// One retention run: read every message's headers, classify, check the caps, delete (or, with --dry-run, only
+/// say) what the rules take, push the metrics and print them. Or, with <c>profile</c>, print the mailbox's profile.
+/// </summary>
+public sealed class RetentionJob(
+    IRetentionBackend backend,
+    RetentionPolicy policy,
+    IOptions<RetentionOptions> options,
+    WorkerCommandLine commandLine,
+    PushgatewayClient pushgateway,
+    TimeProvider time,
+    ILogger<RetentionJob> logger) : IWorkerJob
+{
+    /// <summary>Exit code when the caps refused the deletion.</summary>
+    public const int RefusedByCap = 3;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var command = RetentionCommand.Parse(commandLine.Arguments);
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        RetentionPlan plan;
+        try
+        {
+            logger.LogInformation("Reading {Backend}", backend.Describe());
+            var scanned = await backend.ScanAsync(policy.HeaderNames, cancellationToken);
+            plan = RetentionPlan.Build(scanned, policy, time.GetUtcNow());
+        }
+        catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
+        {
+            logger.LogError("Could not read the mailbox: {Error}", e.Message);
+            return command.Profile ? ExitCodes.Failure : await ReportAsync(new RetentionSummary(0, 0, 0, 0, 1, 0, time.GetElapsedTime(started), startedAt, false), command, cancellationToken);
+        }
+
+        if (command.Profile)
+        {
+            var report = RetentionProfile.Build(plan, backend.Describe(), policy.HeaderNames.Where(n => n != "From").ToList());
+            await Console.Out.WriteAsync(command.Json ? RetentionProfile.ToJson(report) + "\n" : RetentionProfile.ToTable(report));
+            return ExitCodes.Success;
+        }
+
+        foreach (var unreadable in plan.Unreadable)
+        {
+            logger.LogWarning("Kept {Id}: {Error}", unreadable.Id, unreadable.Error);
+        }
+
+        var doomed = plan.DoomedCount;
+        var retention = options.Value;
+        if (!command.Force && (doomed > retention.MaxDelete || doomed * 100.0 > retention.MaxDeletePercent * plan.Scanned))
+        {
+            logger.LogError(
+                "Refusing to delete {Doomed} of {Scanned} messages ({Percent:0.#} %): more than Retention__MaxDeletePercent={MaxPercent} or Retention__MaxDelete={Max}. Nothing was deleted; check the policy with 'profile', then run with --force",
+                doomed, plan.Scanned, plan.Scanned == 0 ? 0 : 100.0 * doomed / plan.Scanned, retention.MaxDeletePercent, retention.MaxDelete);
+            await ReportAsync(new RetentionSummary(plan.Scanned, 0, 0, plan.Scanned, plan.Unreadable.Count, 0, time.GetElapsedTime(started), startedAt, false), command, cancellationToken);
+            return RefusedByCap;
+        }
+
+        var deleted = new Dictionary<RetentionDecision, List<ClassifiedMessage>>();
+        string? failure = null;
+        foreach (var decision in (RetentionDecision[])[RetentionDecision.DeleteAutomated, RetentionDecision.DeleteHuman])
+        {
+            var victims = plan.Doomed(decision);
+            if (command.DryRun)
+            {
+                victims.ForEach(v => LogVictim("Would delete", v, plan.Now));
+                deleted[decision] = victims;
+                continue;
+            }
+
+            if (victims.Count == 0 || failure is not null)
+            {
+                deleted[decision] = [];
+                continue;
+            }
+
+            try
+            {
+                // The cutoff is taken now, right before deleting, and the backend checks each message against it again.
+                var result = await backend.DeleteAsync(victims.Select(v => v.Message).ToList(), policy.CutoffFor(decision, time.GetUtcNow()), cancellationToken);
+                deleted[decision] = victims.Where(v => result.Gone.Contains(v.Message.Id)).ToList();
+                deleted[decision].ForEach(v => LogVictim("Deleted", v, plan.Now));
+                failure = result.Error;
+            }
+            catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
+            {
+                deleted[decision] = [];
+                failure = e.Message;
+            }
+        }
+
+        var gone = deleted.Values.Sum(v => v.Count);
+        if (failure is null && !command.DryRun)
+        {
+            try
+            {
+                await backend.FinishAsync(gone > 0, cancellationToken);
+            }
+            catch (RetentionFailedException e)
+            {
+                failure = e.Message;
+            }
+        }
+
+        if (failure is not null)
+        {
+            logger.LogError("Retention stopped: {Error}", failure);
+        }
+
+        var summary = new RetentionSummary(
+            plan.Scanned,
+            deleted[RetentionDecision.DeleteAutomated].Count,
+            deleted[RetentionDecision.DeleteHuman].Count,
+            plan.Scanned - gone,
+            plan.Unreadable.Count + (failure is null ? 0 : 1),
+            deleted.Values.SelectMany(v => v).Sum(v => v.Message.Size),
+            time.GetElapsedTime(started),
+            startedAt,
+            failure is null);
+        return await ReportAsync(summary, command, cancellationToken);
+    }
+
+    private async Task<int> ReportAsync(RetentionSummary summary, RetentionCommand command, CancellationToken cancellationToken)
+    {
+        var registry = RetentionMetrics.Build(summary, command.DryRun);
+        using (var text = new MemoryStream())
+        {
+            await registry.CollectAndExportAsTextAsync(text, cancellationToken);
+            foreach (var line in Encoding.UTF8.GetString(text.ToArray()).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')))
+            {
+                logger.LogInformation("{Mode}{Metric}", command.DryRun ? "(dry run) " : "", line);
+            }
+        }
+
+        await pushgateway.PushAsync(registry, RetentionMetrics.DefaultJob, cancellationToken, RetentionMetrics.GroupLabels(command.DryRun));
+        return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private void LogVictim(string verb, ClassifiedMessage victim, DateTimeOffset now) =>
+        logger.LogInformation("{Verb} {Id} ({Kind}, {Age:0.0} days old, {Size} bytes, from {From})",
+            verb, victim.Message.Id, victim.Automated ? "automated: " + string.Join("+", victim.Markers) : "not automated",
+            (now - victim.Message.ReceivedAt).TotalDays, victim.Message.Size, victim.Message.Headers?.First("From") ?? "-");
+}

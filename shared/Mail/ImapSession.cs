@@ -1,0 +1,37 @@
+using MailKit.Net.Imap;
+using MailserverWorkers.Shared.Tls;
+
+namespace MailserverWorkers.Shared.Mail;
+
+/// <summary>Opens IMAP sessions the way every worker does: every connect and command bounded by <c>Imap__Timeout</c>.</summary>
+public static class ImapSession
+{
+    /// <summary>Connects and logs in once; failures throw <see cref="MailOperationException"/> naming the step.</summary>
+    public static async Task<ImapClient> ConnectAsync(ImapOptions imap, TlsOptions tls, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(imap);
+        ArgumentNullException.ThrowIfNull(tls);
+        var endpoint = $"{imap.Host}:{imap.Port}";
+        var client = new ImapClient { Timeout = (int)imap.Timeout.TotalMilliseconds };
+        client.ServerCertificateValidationCallback = CertificateValidation.CreateCallback(tls) ?? client.ServerCertificateValidationCallback;
+        try
+        {
+            await MailOperations.RunAsync(
+                $"IMAP connect to {endpoint} ({imap.Security})",
+                imap.Timeout,
+                ct => client.ConnectAsync(imap.Host, imap.Port, imap.Security.ToSecureSocketOptions(), ct),
+                cancellationToken);
+            await MailOperations.RunAsync(
+                $"IMAP login as {imap.Username} at {endpoint}",
+                imap.Timeout,
+                ct => SingleAttemptLogin.AuthenticateAsync(client, imap.Username, imap.Password, ct),
+                cancellationToken);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+}
