@@ -4,11 +4,11 @@ using System.Text;
 namespace MailserverWorkers.Testing;
 
 /// <summary>What a worker process did: its exit code and everything it wrote (stdout and stderr, interleaved).</summary>
-public sealed record WorkerRun(int ExitCode, string Output)
+public sealed record WorkerRun(int ExitCode, string Output, string StandardError = "")
 {
     public IEnumerable<string> Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'));
 
-    public override string ToString() => $"exit {ExitCode}\n{Output}";
+    public override string ToString() => $"exit {ExitCode}\n{Output}{StandardError}";
 }
 
 /// <summary>
@@ -31,14 +31,16 @@ public static class WorkerProcess
     /// Runs <c>dotnet services/&lt;name&gt;/bin/&lt;configuration&gt;/net10.0/&lt;name&gt;.dll</c>, the worker's own build
     /// output (the copy in a test folder would resolve its dependencies against the test's frameworks), with
     /// <paramref name="environment"/> as its configuration. With <paramref name="terminateWhen"/>, the process gets
-    /// SIGTERM (as Kubernetes sends it) when the output has a line that matches it.
+    /// SIGTERM (as Kubernetes sends it) when the output has a line that matches it. With
+    /// <paramref name="captureStandardErrorSeparately"/>, <see cref="WorkerRun.Output"/> holds standard output alone.
     /// </summary>
     public static async Task<WorkerRun> RunAsync(
         string assemblyName,
         IReadOnlyDictionary<string, string> environment,
         IEnumerable<string>? arguments = null,
         TimeSpan? timeout = null,
-        Func<string, bool>? terminateWhen = null)
+        Func<string, bool>? terminateWhen = null,
+        bool captureStandardErrorSeparately = false)
     {
         var dll = WorkerAssembly(assemblyName);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -60,6 +62,7 @@ public static class WorkerProcess
         }
 
         var output = new StringBuilder();
+        var errors = captureStandardErrorSeparately ? new StringBuilder() : output;
         using var process = new Process { StartInfo = start };
         var terminated = 0;
         process.OutputDataReceived += (_, e) =>
@@ -80,7 +83,7 @@ public static class WorkerProcess
                 kill.WaitForExit();
             }
         };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { errors.AppendLine(e.Data); } } };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -98,7 +101,7 @@ public static class WorkerProcess
         process.WaitForExit();
         lock (output)
         {
-            return new WorkerRun(process.ExitCode, output.ToString());
+            return new WorkerRun(process.ExitCode, output.ToString(), captureStandardErrorSeparately ? errors.ToString() : "");
         }
     }
 }
