@@ -3,6 +3,7 @@ using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.Builder;
+using MailserverWorkers.Testing;
 using Microsoft.AspNetCore.Http;
 using MimeKit;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
+using MailserverWorkers.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace MailserverWorkers.RoundtripProbe.Tests.StandIns;

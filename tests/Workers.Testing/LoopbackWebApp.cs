@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace MailserverWorkers.RoundtripProbe.Tests.StandIns;
+namespace MailserverWorkers.Testing;
 
-/// <summary>Kestrel on 127.0.0.1 and a free port, for the HTTP stand-ins.</summary>
-internal static class LoopbackWebApp
+/// <summary>Kestrel on 127.0.0.1 and a free port, for the stand-ins of HTTP APIs.</summary>
+public static class LoopbackWebApp
 {
     public static async Task<WebApplication> StartAsync(Action<WebApplication> mapEndpoints)
     {

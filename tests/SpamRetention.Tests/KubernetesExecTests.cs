@@ -1,0 +1,96 @@
+using MailserverWorkers.SpamRetention.Tests.StandIns;
+using MailserverWorkers.Testing;
+
+namespace MailserverWorkers.SpamRetention.Tests;
+
+/// <summary>The dovecot backend with doveadm "in the pod": Kubernetes exec through the API server stand-in, doveadm against the real Dovecot.</summary>
+[Collection(RetentionMailboxCollection.Name)]
+public sealed class KubernetesExecTests : IAsyncLifetime
+{
+    private readonly MailStack stack = MailStack.Instance;
+    private readonly string kubeconfig = Path.GetTempFileName();
+    private KubernetesApiStandIn api = null!;
+
+    public async Task InitializeAsync() => api = await KubernetesApiStandIn.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await api.DisposeAsync();
+        File.Delete(kubeconfig);
+    }
+
+    private Dictionary<string, string> Environment()
+    {
+        var environment = RetentionEnvironment.For(stack, "dovecot");
+        environment["Dovecot__Runner"] = "kubernetes";
+        environment["Kubernetes__Namespace"] = KubernetesApiStandIn.Namespace;
+        environment["Kubernetes__LabelSelector"] = "app=mailserver";
+        environment["Kubernetes__Kubeconfig"] = api.WriteKubeconfig(kubeconfig);
+        environment["Retention__MaxDeletePercent"] = "100";
+        return environment;
+    }
+
+    [Fact]
+    public async Task DoveadmInThePod_DeletesExactlyWhatTheRulesSay()
+    {
+        var sample = CorpusSample.Take(every: 50, DateTimeOffset.UtcNow);
+        await RetentionMailbox.ResetAsync(stack);
+        await RetentionMailbox.LoadAsync(stack, sample.Messages);
+
+        var run = await RetentionEnvironment.RunAsync(Environment());
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Running commands in pod mail/mailserver-0", run.Output);
+        Assert.Equal(sample.Remaining, await RetentionMailbox.RemainingAsync(stack));
+        Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total"));
+        var commands = api.Commands.ToList();
+        Assert.StartsWith("doveadm -c ", commands[0]);
+        Assert.Contains(" -f json fetch -u retention@example.test uid date.received.unixtime size.physical hdr.list-unsubscribe hdr.precedence hdr.auto-submitted hdr.from mailbox INBOX all", commands[0]);
+        Assert.Contains(commands, c => c.Contains(" expunge -u retention@example.test mailbox INBOX uid ", StringComparison.Ordinal) && c.Contains(" before ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StreamCutDuringTheExpunge_FailsTheRun_ButTheCountsMatchWhatIsReallyGone()
+    {
+        var sample = CorpusSample.Take(every: 50, DateTimeOffset.UtcNow);
+        await RetentionMailbox.ResetAsync(stack);
+        await RetentionMailbox.LoadAsync(stack, sample.Messages);
+        api.CutStreamOn = command => command.Contains(" expunge ", StringComparison.Ordinal);
+
+        var run = await RetentionEnvironment.RunAsync(Environment());
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("the stream ended without the command's exit status", run.Output);
+        var remaining = await RetentionMailbox.RemainingAsync(stack);
+        var gone = sample.Messages.Count - remaining.Count;
+        Assert.True(gone > 0, "the cut came after doveadm had expunged");
+        Assert.Equal(gone, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total") + RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
+        Assert.Equal(remaining.Count, RetentionEnvironment.Metric(run, "spam_retention_kept_total"));
+        Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));
+        Assert.DoesNotContain("last_success", run.Output);
+    }
+
+    [Fact]
+    public async Task NoPodMatchingTheSelector_FailsTheRun_DeletingNothing()
+    {
+        var environment = Environment();
+        environment["Kubernetes__LabelSelector"] = "app=nothing";
+
+        var run = await RetentionEnvironment.RunAsync(environment);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("no running pod in namespace mail matches app=nothing (0 pod(s) listed)", run.Output);
+    }
+
+    [Fact]
+    public async Task KubernetesRunner_WithoutItsKeys_IsAConfigurationError()
+    {
+        var environment = Environment();
+        environment.Remove("Kubernetes__Namespace");
+
+        var run = await RetentionEnvironment.RunAsync(environment);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("spam-retention: configuration invalid: Kubernetes__Namespace: required when commands run in the mail server's pod", Assert.Single(run.Lines));
+    }
+}

@@ -1,0 +1,50 @@
+using MailserverWorkers.Testing;
+
+namespace MailserverWorkers.SpamRetention.Tests;
+
+/// <summary>Configuration errors exit 2 with one line naming the key, before the mailbox is touched.</summary>
+public sealed class RetentionConfigurationTests
+{
+    [Theory]
+    [InlineData("dovecot", "Retention__User", null, "Retention__User: required with Retention__Backend=dovecot")]
+    [InlineData("maildir", "Retention__Maildir", null, "Retention__Maildir: required with Retention__Backend=maildir")]
+    [InlineData("dovecot", "Retention__AutomatedAfter", "100.00:00:00", "Retention__AutomatedAfter: must not exceed Retention__HumanAfter (100.00:00:00 > 90.00:00:00)")]
+    [InlineData("dovecot", "Retention__MaxDeletePercent", "150", "Retention__MaxDeletePercent: The field MaxDeletePercent must be between 0 and 100.")]
+    [InlineData("imap", "Imap__Host", null, "Imap__Host: The Host field is required.")]
+    [InlineData("dovecot", "Retention__Backend", "pop3", "Retention__Backend: cannot be read as a RetentionBackendKind (see --help for the allowed values)")]
+    public async Task InvalidConfiguration_ExitsTwo_NamingTheKey(string backend, string key, string? value, string expected)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Retention__Backend"] = backend,
+            ["Retention__User"] = "spam@example.test",
+            ["Retention__Maildir"] = "/var/mail/example.test/spam",
+            ["Imap__Host"] = "127.0.0.1",
+            ["Imap__Username"] = "spam@example.test",
+            ["Imap__Password"] = "Secret-Imap-Pw",
+        };
+        if (value is null)
+        {
+            environment.Remove(key);
+        }
+        else
+        {
+            environment[key] = value;
+        }
+
+        var run = await WorkerProcess.RunAsync("spam-retention", environment);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"spam-retention: configuration invalid: {expected}", Assert.Single(run.Lines));
+        Assert.DoesNotContain("Secret-Imap-Pw", run.Output);
+    }
+
+    [Fact]
+    public async Task UnknownArgument_ExitsTwo_NamingIt()
+    {
+        var run = await WorkerProcess.RunAsync("spam-retention", new Dictionary<string, string> { ["Retention__User"] = "spam@example.test" }, ["--delete-everything"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--delete-everything: unknown argument", Assert.Single(run.Lines));
+    }
+}
