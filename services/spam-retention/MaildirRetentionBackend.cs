@@ -17,7 +17,7 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
 
     public string Describe() => $"Maildir {MailboxDirectory()}";
 
-    public async Task<IReadOnlyList<MailboxMessage>> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<MailboxMessage>> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
     {
         var root = MailboxDirectory();
         if (!Directory.Exists(root) || new DirectoryInfo(root).LinkTarget is not null)
@@ -25,24 +25,26 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
             throw new RetentionFailedException($"Maildir {root} does not exist, or is a symbolic link");
         }
 
+        var entries = ((string[])["cur", "new"])
+            .Select(sub => Path.Combine(root, sub))
+            .Where(Directory.Exists)
+            .SelectMany(Entries)
+            .ToArray();
         var reader = new HeaderBlockReader(headerNames.ToList());
-        var buffer = new byte[HeaderBlockReader.MaxHeaderBytes];
-        var messages = new List<MailboxMessage>();
-        foreach (var sub in (string[])["cur", "new"])
-        {
-            var directory = Path.Combine(root, sub);
-            if (!Directory.Exists(directory))
+        var messages = new MailboxMessage[entries.Length];
+        // Small files, read synchronously on every core: the scan is bound by system calls, not by the disk.
+        Parallel.For(
+            0,
+            entries.Length,
+            new ParallelOptions { CancellationToken = cancellationToken },
+            () => new byte[HeaderBlockReader.MaxHeaderBytes],
+            (i, _, buffer) =>
             {
-                continue;
-            }
-
-            foreach (var entry in Entries(directory))
-            {
-                messages.Add(await ReadAsync(entry, reader, buffer, cancellationToken));
-            }
-        }
-
-        return messages;
+                messages[i] = Read(entries[i], reader, buffer);
+                return buffer;
+            },
+            _ => { });
+        return Task.FromResult<IReadOnlyList<MailboxMessage>>(messages);
     }
 
     public Task<DeleteResult> DeleteAsync(IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -104,8 +106,7 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
             ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory || e.Attributes.HasFlag(FileAttributes.ReparsePoint),
         };
 
-    private static async Task<MailboxMessage> ReadAsync(
-        (string Path, bool IsLink, DateTime Modified, long Length) entry, HeaderBlockReader reader, byte[] buffer, CancellationToken cancellationToken)
+    private static MailboxMessage Read((string Path, bool IsLink, DateTime Modified, long Length) entry, HeaderBlockReader reader, byte[] buffer)
     {
         var received = new DateTimeOffset(entry.Modified);
         if (entry.IsLink)
@@ -115,8 +116,8 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
 
         try
         {
-            await using var stream = new FileStream(entry.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-            var (headers, error) = await reader.ReadAsync(stream, buffer, cancellationToken);
+            using var handle = File.OpenHandle(entry.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var (headers, error) = reader.Read(handle, buffer);
             return new MailboxMessage(entry.Path, received, entry.Length, headers, error);
         }
         catch (FileNotFoundException)

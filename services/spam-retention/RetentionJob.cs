@@ -34,7 +34,7 @@ public sealed class RetentionJob(
         try
         {
             logger.LogInformation("Reading {Backend}", backend.Describe());
-            var scanned = await backend.ScanAsync(policy.HeaderNames, cancellationToken);
+            var scanned = await backend.ScanAsync(command.Profile ? policy.ProfileHeaderNames : policy.MarkerHeaderNames, cancellationToken);
             plan = RetentionPlan.Build(scanned, policy, time.GetUtcNow());
         }
         catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
@@ -45,7 +45,7 @@ public sealed class RetentionJob(
 
         if (command.Profile)
         {
-            var report = RetentionProfile.Build(plan, backend.Describe(), policy.HeaderNames.Where(n => n != "From").ToList());
+            var report = RetentionProfile.Build(plan, backend.Describe(), policy.MarkerHeaderNames);
             await Console.Out.WriteAsync(command.Json ? RetentionProfile.ToJson(report) + "\n" : RetentionProfile.ToTable(report));
             return ExitCodes.Success;
         }
@@ -73,7 +73,11 @@ public sealed class RetentionJob(
             var victims = plan.Doomed(decision);
             if (command.DryRun)
             {
-                victims.ForEach(v => LogVictim("Would delete", v, plan.Now));
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    victims.ForEach(v => LogVictim("Would delete", v, plan.Now));
+                }
+
                 deleted[decision] = victims;
                 continue;
             }

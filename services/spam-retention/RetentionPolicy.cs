@@ -13,6 +13,7 @@ public sealed class RetentionPolicy
     private readonly RetentionOptions options;
     private readonly string[] presenceMarkers;
     private readonly HashSet<string> precedenceValues;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string[]> markerSets = new();
 
     public RetentionPolicy(IOptions<RetentionOptions> options)
     {
@@ -20,29 +21,37 @@ public sealed class RetentionPolicy
         this.options = options.Value;
         presenceMarkers = Split(this.options.PresenceMarkers);
         precedenceValues = new HashSet<string>(Split(this.options.PrecedenceValues), StringComparer.OrdinalIgnoreCase);
-        HeaderNames = [.. presenceMarkers, "Precedence", "Auto-Submitted", "From"];
+        MarkerHeaderNames = [.. presenceMarkers, "Precedence", "Auto-Submitted"];
+        ProfileHeaderNames = [.. MarkerHeaderNames, "From"];
     }
 
-    /// <summary>The header fields a backend must read: the markers, and From for the profile.</summary>
-    public IReadOnlyList<string> HeaderNames { get; }
+    /// <summary>The header fields a run must read: the markers.</summary>
+    public IReadOnlyList<string> MarkerHeaderNames { get; }
+
+    /// <summary>The header fields the profile reads: the markers, and From.</summary>
+    public IReadOnlyList<string> ProfileHeaderNames { get; }
 
     /// <summary>Which markers a message carries (empty: written by a person, as far as headers tell).</summary>
     public IReadOnlyList<string> MarkersOf(MessageHeaders headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        var markers = new List<string>();
-        markers.AddRange(presenceMarkers.Where(headers.Has));
-        if (headers.All("Precedence").Any(v => precedenceValues.Contains(Token(v))))
+        if (headers.IsEmpty)
         {
-            markers.Add("Precedence");
+            return [];
         }
 
-        if (options.AutoSubmitted && headers.All("Auto-Submitted").Any(v => !Token(v).Equals("no", StringComparison.OrdinalIgnoreCase)))
+        var mask = 0;
+        for (var i = 0; i < presenceMarkers.Length; i++)
         {
-            markers.Add("Auto-Submitted");
+            mask |= headers.Has(presenceMarkers[i]) ? 1 << i : 0;
         }
 
-        return markers;
+        mask |= headers.All("Precedence").Any(v => precedenceValues.Contains(Token(v))) ? 1 << presenceMarkers.Length : 0;
+        mask |= options.AutoSubmitted && headers.All("Auto-Submitted").Any(v => !Token(v).Equals("no", StringComparison.OrdinalIgnoreCase))
+            ? 1 << (presenceMarkers.Length + 1)
+            : 0;
+        // One shared list per combination of markers, not one per message.
+        return markerSets.GetOrAdd(mask, m => MarkerHeaderNames.Where((_, i) => (m & (1 << i)) != 0).ToArray());
     }
 
     public RetentionDecision Decide(bool automated, DateTimeOffset receivedAt, DateTimeOffset now)

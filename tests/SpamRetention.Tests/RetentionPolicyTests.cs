@@ -50,7 +50,7 @@ public sealed class RetentionPolicyTests
 
         Assert.Equal(["List-Id", "Feedback-ID"], custom.MarkersOf(Headers(("List-Id", "<x>"), ("Feedback-ID", "1"), ("List-Unsubscribe", "<y>"))));
         Assert.Empty(custom.MarkersOf(Headers(("Precedence", "list"), ("Auto-Submitted", "auto-generated"))));
-        Assert.Contains("Feedback-ID", custom.HeaderNames);
+        Assert.Contains("Feedback-ID", custom.MarkerHeaderNames);
     }
 
     [Theory]
