@@ -14,18 +14,14 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
     // Field names are compared as bytes: a string per header line of 100,000 messages is most of the work otherwise.
     private readonly (string Name, byte[] Ascii)[] wanted = wanted.Select(n => (n, Encoding.ASCII.GetBytes(n))).ToArray();
 
-    private delegate int ReadAt(Span<byte> destination, long offset);
-
-    /// <summary>Reads the header from a file handle (synchronously: for a Maildir of small files, far cheaper than async I/O).</summary>
-    public (MessageHeaders? Headers, string? Error) Read(Microsoft.Win32.SafeHandles.SafeFileHandle file, byte[] buffer) =>
-        Read((destination, offset) => RandomAccess.Read(file, destination, offset), buffer);
-
     /// <summary>Reads the header from a stream positioned at the message's start.</summary>
     public (MessageHeaders? Headers, string? Error) Read(Stream stream, byte[] buffer) =>
         Read((destination, _) => stream.Read(destination), buffer);
 
-    private (MessageHeaders? Headers, string? Error) Read(ReadAt readAt, byte[] buffer)
+    /// <summary>Reads the header through a positional reader (see <see cref="NoFollowFile"/>); synchronous, as small files are cheapest read.</summary>
+    public (MessageHeaders? Headers, string? Error) Read(Func<Span<byte>, long, int> readAt, byte[] buffer)
     {
+        ArgumentNullException.ThrowIfNull(readAt);
         ArgumentNullException.ThrowIfNull(buffer);
         var length = 0;
         var end = -1;
@@ -68,7 +64,7 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
     {
         var headers = new MessageHeaders();
         string? name = null;
-        var value = new StringBuilder();
+        StringBuilder? value = null;
         var lineNumber = 0;
         foreach (var rawLine in block.Split((byte)'\n'))
         {
@@ -93,7 +89,7 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
 
                 if (name is not null)
                 {
-                    value.Append(Latin1(line));
+                    value!.Append(Latin1(line));
                 }
 
                 continue;
@@ -109,7 +105,7 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
             name = Wanted(line[..colon]);
             if (name is not null)
             {
-                value.Clear().Append(Latin1(line[(colon + 1)..]));
+                (value ??= new StringBuilder(64)).Clear().Append(Latin1(line[(colon + 1)..]));
             }
         }
 
@@ -120,7 +116,7 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
         {
             if (name is not null)
             {
-                headers.Add(name, value.ToString());
+                headers.Add(name, value!.ToString());
                 name = null;
             }
         }

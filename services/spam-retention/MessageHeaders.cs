@@ -12,7 +12,27 @@ public sealed class MessageHeaders
 
     public void Add(string name, string value) => (fields ??= new List<KeyValuePair<string, string>>(2)).Add(new(name, Unfold(value)));
 
-    public bool Has(string name) => fields?.Exists(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)) == true;
+    public bool Has(string name) => Any(name, static _ => true);
+
+    /// <summary>True when a field called <paramref name="name"/> has a value that satisfies <paramref name="predicate"/> (no allocation).</summary>
+    public bool Any(string name, Func<string, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        if (fields is null)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in fields)
+        {
+            if (key.Equals(name, StringComparison.OrdinalIgnoreCase) && predicate(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public IReadOnlyList<string> All(string name) =>
         fields?.Where(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(f => f.Value).ToList() ?? (IReadOnlyList<string>)[];
@@ -21,5 +41,7 @@ public sealed class MessageHeaders
 
     /// <summary>RFC 5322 unfolding: a line break followed by white space is white space.</summary>
     public static string Unfold(string value) =>
-        value.Replace("\r\n", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal).Trim();
+        value.Contains('\n', StringComparison.Ordinal)
+            ? value.Replace("\r\n", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal).Trim()
+            : value.Trim();
 }

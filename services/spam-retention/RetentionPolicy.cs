@@ -13,6 +13,7 @@ public sealed class RetentionPolicy
     private readonly RetentionOptions options;
     private readonly string[] presenceMarkers;
     private readonly HashSet<string> precedenceValues;
+    private readonly Func<string, bool> isBulkPrecedence;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string[]> markerSets = new();
 
     public RetentionPolicy(IOptions<RetentionOptions> options)
@@ -21,6 +22,7 @@ public sealed class RetentionPolicy
         this.options = options.Value;
         presenceMarkers = Split(this.options.PresenceMarkers);
         precedenceValues = new HashSet<string>(Split(this.options.PrecedenceValues), StringComparer.OrdinalIgnoreCase);
+        isBulkPrecedence = v => precedenceValues.Contains(Token(v));
         MarkerHeaderNames = [.. presenceMarkers, "Precedence", "Auto-Submitted"];
         ProfileHeaderNames = [.. MarkerHeaderNames, "From"];
     }
@@ -46,8 +48,8 @@ public sealed class RetentionPolicy
             mask |= headers.Has(presenceMarkers[i]) ? 1 << i : 0;
         }
 
-        mask |= headers.All("Precedence").Any(v => precedenceValues.Contains(Token(v))) ? 1 << presenceMarkers.Length : 0;
-        mask |= options.AutoSubmitted && headers.All("Auto-Submitted").Any(v => !Token(v).Equals("no", StringComparison.OrdinalIgnoreCase))
+        mask |= headers.Any("Precedence", isBulkPrecedence) ? 1 << presenceMarkers.Length : 0;
+        mask |= options.AutoSubmitted && headers.Any("Auto-Submitted", static v => !Token(v).Equals("no", StringComparison.OrdinalIgnoreCase))
             ? 1 << (presenceMarkers.Length + 1)
             : 0;
         // One shared list per combination of markers, not one per message.
