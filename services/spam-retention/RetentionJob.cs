@@ -34,7 +34,9 @@ public sealed class RetentionJob(
         try
         {
             logger.LogInformation("Reading {Backend}", backend.Describe());
-            var scanned = await backend.ScanAsync(command.Profile ? policy.ProfileHeaderNames : policy.MarkerHeaderNames, cancellationToken);
+            // From is read only where someone sees it: the profile, and the per-message log lines.
+            var withSenders = command.Profile || logger.IsEnabled(LogLevel.Information);
+            var scanned = await backend.ScanAsync(withSenders ? policy.ProfileHeaderNames : policy.MarkerHeaderNames, cancellationToken);
             plan = RetentionPlan.Build(scanned, policy, time.GetUtcNow());
         }
         catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)

@@ -30,7 +30,7 @@ public sealed class RetentionPolicy
     /// <summary>The header fields a run must read: the markers.</summary>
     public IReadOnlyList<string> MarkerHeaderNames { get; }
 
-    /// <summary>The header fields the profile reads: the markers, and From.</summary>
+    /// <summary>The header fields the profile and the per-message log lines read: the markers, and From.</summary>
     public IReadOnlyList<string> ProfileHeaderNames { get; }
 
     /// <summary>Which markers a message carries (empty: written by a person, as far as headers tell).</summary>

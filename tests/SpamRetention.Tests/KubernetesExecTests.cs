@@ -45,7 +45,7 @@ public sealed class KubernetesExecTests : IAsyncLifetime
         Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total"));
         var commands = api.Commands.ToList();
         Assert.StartsWith("doveadm -c ", commands[0]);
-        Assert.Contains(" -f json fetch -u retention@example.test uid date.received.unixtime size.physical hdr.list-unsubscribe hdr.precedence hdr.auto-submitted mailbox INBOX all", commands[0]);
+        Assert.Contains(" -f json fetch -u retention@example.test uid date.received.unixtime size.physical hdr.list-unsubscribe hdr.precedence hdr.auto-submitted hdr.from mailbox INBOX all", commands[0]);
         Assert.Contains(commands, c => c.Contains(" expunge -u retention@example.test mailbox INBOX uid ", StringComparison.Ordinal) && c.Contains(" before ", StringComparison.Ordinal));
     }
 
