@@ -65,25 +65,28 @@ public static class WorkerProcess
         var errors = captureStandardErrorSeparately ? new StringBuilder() : output;
         using var process = new Process { StartInfo = start };
         var terminated = 0;
-        process.OutputDataReceived += (_, e) =>
+        // Logs go to standard error, what a command prints to standard output: watch both.
+        void OnLine(string? line, StringBuilder into)
         {
-            if (e.Data is null)
+            if (line is null)
             {
                 return;
             }
 
             lock (output)
             {
-                output.AppendLine(e.Data);
+                into.AppendLine(line);
             }
 
-            if (terminateWhen?.Invoke(e.Data) == true && Interlocked.Exchange(ref terminated, 1) == 0)
+            if (terminateWhen?.Invoke(line) == true && Interlocked.Exchange(ref terminated, 1) == 0)
             {
                 using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 kill.WaitForExit();
             }
-        };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { errors.AppendLine(e.Data); } } };
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data, output);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data, errors);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
