@@ -13,6 +13,8 @@ namespace MailserverWorkers.SpamRetention;
 public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionOptions> options, ILogger<MaildirRetentionBackend> logger)
     : IRetentionBackend
 {
+    private const int ScanChunk = 8192;
+
     private RetentionOptions Retention => options.Value;
 
     public string Describe() => $"Maildir {MailboxDirectory()}";
@@ -37,17 +39,24 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
         try
         {
             // Small files, read synchronously on every core: the scan is bound by system calls, not by the disk.
-            Parallel.For(
-                0,
-                entries.Length,
-                new ParallelOptions { CancellationToken = cancellationToken },
-                () => new byte[HeaderBlockReader.MaxHeaderBytes],
-                (i, _, buffer) =>
-                {
-                    messages[i] = Read(rootFd, entries[i], reader, buffer);
-                    return buffer;
-                },
-                _ => { });
+            // Chunked, with a young-generation collection between chunks: the scan allocates in a steady stream, and
+            // left to its default gen0 budget the runtime's heap runs some 50 MiB ahead of the live data.
+            for (var chunk = 0; chunk < entries.Length; chunk += ScanChunk)
+            {
+                var end = Math.Min(entries.Length, chunk + ScanChunk);
+                Parallel.For(
+                    chunk,
+                    end,
+                    new ParallelOptions { CancellationToken = cancellationToken },
+                    () => new byte[HeaderBlockReader.MaxHeaderBytes],
+                    (i, _, buffer) =>
+                    {
+                        messages[i] = Read(rootFd, entries[i], reader, buffer);
+                        return buffer;
+                    },
+                    _ => { });
+                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+            }
         }
         finally
         {
