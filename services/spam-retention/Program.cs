@@ -17,7 +17,8 @@ var worker = new WorkerDefinition(
       Imap__* and Tls__CaFile (imap backend), Pushgateway__* (job spam-retention)
 
     Exit codes: 0 done; 1 the run failed (mailbox unreadable, doveadm or IMAP failed); 2 configuration invalid;
-      3 refused: more would be deleted than the caps allow (nothing was deleted); 130 stopped by a signal.
+      3 refused: more would be deleted than the caps allow (nothing was deleted; a dry run: a real run would refuse);
+      130 stopped by a signal.
     """);
 
 return await WorkerHost.RunAsync(args, worker, builder => builder.Services.AddSpamRetention(builder.Configuration));

@@ -59,13 +59,19 @@ public sealed class RetentionJob(
 
         var doomed = plan.DoomedCount;
         var retention = options.Value;
-        if (!command.Force && (doomed > retention.MaxDelete || doomed * 100.0 > retention.MaxDeletePercent * plan.Scanned))
+        var overCap = !command.Force && (doomed > retention.MaxDelete || doomed * 100.0 > retention.MaxDeletePercent * plan.Scanned);
+        if (overCap)
         {
-            logger.LogError(
-                "Refusing to delete {Doomed} of {Scanned} messages ({Percent:0.#} %): more than Retention__MaxDeletePercent={MaxPercent} or Retention__MaxDelete={Max}. Nothing was deleted; check the policy with 'profile', then run with --force",
+            logger.Log(
+                command.DryRun ? LogLevel.Warning : LogLevel.Error,
+                "{Verb} delete {Doomed} of {Scanned} messages ({Percent:0.#} %): more than Retention__MaxDeletePercent={MaxPercent} or Retention__MaxDelete={Max}. Nothing was deleted; check the policy with 'profile', then run with --force",
+                command.DryRun ? "A real run would refuse to" : "Refusing to",
                 doomed, plan.Scanned, plan.Scanned == 0 ? 0 : 100.0 * doomed / plan.Scanned, retention.MaxDeletePercent, retention.MaxDelete);
-            await ReportAsync(new RetentionSummary(plan.Scanned, 0, 0, plan.Scanned, plan.Unreadable.Count, 0, time.GetElapsedTime(started), startedAt, false), command, cancellationToken);
-            return RefusedByCap;
+            if (!command.DryRun)
+            {
+                await ReportAsync(new RetentionSummary(plan.Scanned, 0, 0, plan.Scanned, plan.Unreadable.Count, 0, time.GetElapsedTime(started), startedAt, false), command, cancellationToken);
+                return RefusedByCap;
+            }
         }
 
         var deleted = new Dictionary<RetentionDecision, List<ClassifiedMessage>>();
@@ -133,7 +139,9 @@ public sealed class RetentionJob(
             time.GetElapsedTime(started),
             startedAt,
             failure is null);
-        return await ReportAsync(summary, command, cancellationToken);
+        var code = await ReportAsync(summary, command, cancellationToken);
+        // A dry run lists what would go even past the caps, and still says, by its exit code, that a real run would refuse.
+        return overCap && code == ExitCodes.Success ? RefusedByCap : code;
     }
 
     private async Task<int> ReportAsync(RetentionSummary summary, RetentionCommand command, CancellationToken cancellationToken)

@@ -72,6 +72,12 @@ public sealed class RetentionJobTests
         Assert.Contains("Refusing to delete 6 of 10 messages (60 %): more than Retention__MaxDeletePercent=50 or Retention__MaxDelete=5000. Nothing was deleted", refused.Output);
         Assert.Equal(10, (await RetentionMailbox.RemainingAsync(stack)).Count);
 
+        var dryRun = await RetentionEnvironment.RunAsync(environment, "--dry-run");
+        Assert.True(dryRun.ExitCode == 3, dryRun.ToString());
+        Assert.Contains("A real run would refuse to delete 6 of 10 messages (60 %)", dryRun.Output);
+        Assert.Equal(6, dryRun.Lines.Count(l => l.Contains("Would delete", StringComparison.Ordinal)));
+        Assert.Equal(10, (await RetentionMailbox.RemainingAsync(stack)).Count);
+
         environment["Retention__MaxDeletePercent"] = "100";
         environment["Retention__MaxDelete"] = "5";
         Assert.Contains("Refusing to delete 6 of 10", (await RetentionEnvironment.RunAsync(environment)).Output);
