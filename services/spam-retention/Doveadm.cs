@@ -9,6 +9,10 @@ public sealed class Doveadm(ICommandRunner runner, IOptions<DovecotOptions> opti
 {
     public string Where => runner.Where;
 
+    /// <summary>Runs a doveadm command whose output is not needed (the runner discards it); a non-zero exit throws.</summary>
+    public Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(arguments, static (_, _) => Task.FromResult(true), cancellationToken);
+
     /// <summary>Runs <c>doveadm [-c conf] args</c>; a non-zero exit throws with doveadm's own message.</summary>
     public async Task<T> RunAsync<T>(IReadOnlyList<string> arguments, Func<Stream, CancellationToken, Task<T>> readOutput, CancellationToken cancellationToken)
     {

@@ -64,7 +64,6 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
             {
                 await doveadm.RunAsync(
                     ["expunge", "-u", Retention.User!, "mailbox", Retention.Mailbox, "uid", set, "before", cutoff.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)],
-                    Drain,
                     cancellationToken);
             }
             catch (RetentionFailedException e)
@@ -140,11 +139,5 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
                 yield return row;
             }
         }
-    }
-
-    private static async Task<bool> Drain(Stream stdout, CancellationToken cancellationToken)
-    {
-        await stdout.CopyToAsync(Stream.Null, cancellationToken);
-        return true;
     }
 }

@@ -104,7 +104,7 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
             return;
         }
 
-        await doveadm.RunAsync(["force-resync", "-u", Retention.User!, Retention.Mailbox], (stdout, ct) => stdout.CopyToAsync(Stream.Null, ct).ContinueWith(_ => true, ct), cancellationToken);
+        await doveadm.RunAsync(["force-resync", "-u", Retention.User!, Retention.Mailbox], cancellationToken);
         logger.LogInformation("doveadm force-resync of {User} {Mailbox} done ({Where})", Retention.User, Retention.Mailbox, doveadm.Where);
     }
 

@@ -256,7 +256,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
     public async Task PushgatewayDown_IsTriedThreeTimesWithBackoff_AndTheHeartbeatStillCounts()
     {
         var environment = Environment();
-        environment["Pushgateway__Url"] = $"http://user:pushSecret@127.0.0.1:{SilentTcpServer.ClosedPort()}";
+        environment["Pushgateway__Url"] = $"http://user:pushSecret@127.0.0.1:{LoopbackPorts.Closed()}";
 
         var run = await ProbeEnvironment.RunAsync(environment);
 
@@ -275,7 +275,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
     public async Task PushgatewayAndUptimeKumaBothDown_ExitsOne_ThoughTheMailArrived()
     {
         var environment = Environment();
-        environment["Pushgateway__Url"] = $"http://127.0.0.1:{SilentTcpServer.ClosedPort()}";
+        environment["Pushgateway__Url"] = $"http://127.0.0.1:{LoopbackPorts.Closed()}";
         environment["UptimeKuma__PushUrl"] = kuma.UnknownTokenUrl.ToString();
 
         var run = await ProbeEnvironment.RunAsync(environment);

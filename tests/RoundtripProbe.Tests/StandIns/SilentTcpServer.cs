@@ -38,16 +38,6 @@ public sealed class SilentTcpServer : IDisposable
         }
     }
 
-    /// <summary>A port nothing listens on: bound, then released.</summary>
-    public static int ClosedPort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
-
     public void Dispose()
     {
         stop.Cancel();

@@ -74,7 +74,7 @@ public sealed class PushgatewayClientTests : IDisposable
     [Fact]
     public async Task Push_RetriesAnUnreachableGateway_ThreeAttemptsWithBackoff_ThenOneErrorLine()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Closed();
 
         var result = await Client(new Uri($"http://user:s3cret@127.0.0.1:{port}")).PushAsync(Registry(("shared_test_x", 1)), "shared-test", CancellationToken.None);
 
@@ -113,14 +113,5 @@ public sealed class PushgatewayClientTests : IDisposable
         var client = new PushgatewayClient(http, Options.Create(new PushgatewayOptions()), TimeProvider.System, logger);
 
         Assert.Same(DeliveryResult.NotConfigured, await client.PushAsync(Registry(("x", 1)), "j", CancellationToken.None));
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
