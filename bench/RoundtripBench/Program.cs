@@ -56,12 +56,14 @@ async Task<Sample> RunAsync(Dictionary<string, string> overrides)
 
     var started = DateTime.UtcNow;
     using var process = Process.Start(start)!;
-    var output = await process.StandardOutput.ReadToEndAsync();
+    // The workers log to standard error; both pipes are read at once so neither can fill and block the probe.
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var output = await process.StandardError.ReadToEndAsync() + await stdout;
     await process.WaitForExitAsync();
     var wall = DateTime.UtcNow - started;
     if (process.ExitCode != 0)
     {
-        throw new InvalidOperationException($"probe exited {process.ExitCode}:\n{output}{await process.StandardError.ReadToEndAsync()}");
+        throw new InvalidOperationException($"probe exited {process.ExitCode}:\n{output}");
     }
 
     var seen = LogTime(output, "seen in INBOX");
