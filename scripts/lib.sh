@@ -23,6 +23,12 @@ publish_worker() {
   dotnet publish "$project" -c Release -r "linux-$arch" --self-contained false -o "$repo/artifacts/$name" --nologo -v quiet >/dev/null
 }
 
+# rsync for backup-runner; setfacl/getfattr (acl, attr) for the backup tests, which build and read trees with ACLs and xattrs.
+ensure_backup_tools() {
+  command -v rsync >/dev/null 2>&1 && command -v setfacl >/dev/null 2>&1 && command -v getfattr >/dev/null 2>&1 && return 0
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends rsync acl attr >/dev/null
+}
+
 # The unprivileged user the published workers run as, as USER $APP_UID does in the images.
 ensure_worker_user() {
   id mailworker >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin mailworker

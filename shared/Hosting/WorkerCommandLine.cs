@@ -45,7 +45,7 @@ public sealed class WorkerCommandLine
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
-            var (name, inlineValue) = Split(args[i]);
+            var (name, inlineValue) = SplitOption(args[i]);
             switch (name)
             {
                 case "--help" or "-h":
@@ -55,13 +55,13 @@ public sealed class WorkerCommandLine
                     version = true;
                     break;
                 case "--schedule":
-                    schedule = inlineValue ?? Next(args, ref i, name);
+                    schedule = inlineValue ?? OptionValue(args, ref i, name);
                     break;
                 case "--time-zone":
-                    timeZone = inlineValue ?? Next(args, ref i, name);
+                    timeZone = inlineValue ?? OptionValue(args, ref i, name);
                     break;
                 case "--config":
-                    configFile = inlineValue ?? Next(args, ref i, name);
+                    configFile = inlineValue ?? OptionValue(args, ref i, name);
                     break;
                 default:
                     rest.Add(args[i]);
@@ -85,13 +85,15 @@ public sealed class WorkerCommandLine
         };
     }
 
-    private static (string Name, string? Value) Split(string arg)
+    /// <summary>Splits <c>--name=value</c> into its name and value; any other argument is returned whole, with no value.</summary>
+    public static (string Name, string? Value) SplitOption(string arg)
     {
         var eq = arg.IndexOf('=', StringComparison.Ordinal);
         return arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
     }
 
-    private static string Next(IReadOnlyList<string> args, ref int i, string name) =>
+    /// <summary>The argument after <paramref name="i"/> as the value of option <paramref name="name"/>; throws naming the option when there is none.</summary>
+    public static string OptionValue(IReadOnlyList<string> args, ref int i, string name) =>
         ++i < args.Count ? args[i] : throw new WorkerConfigurationException($"{name}: a value is required");
 
     private static CronExpression ParseSchedule(string expression)

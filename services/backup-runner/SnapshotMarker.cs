@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MailserverWorkers.BackupRunner;
+
+/// <summary>
+/// The file <c>.backup-runner.json</c> at the top of every snapshot this runner made. It is how the runner tells
+/// its own folders from anything else in the destination (retention touches nothing without it), and it keeps the
+/// run's figures. A folder whose marker has no <see cref="FinishedAt"/> is a partial snapshot.
+/// </summary>
+public sealed record SnapshotMarker
+{
+    public const string FileName = ".backup-runner.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Always <c>backup-runner</c>.</summary>
+    public string Runner { get; init; } = "backup-runner";
+
+    /// <summary><c>Backup__Name</c> of the runner that made it.</summary>
+    public required string Name { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
+
+    public long? Files { get; init; }
+
+    public long? Bytes { get; init; }
+
+    public long? NewBytes { get; init; }
+
+    public static string PathIn(string folder) => Path.Join(folder, FileName);
+
+    /// <summary>The marker in <paramref name="folder"/>, or null when there is none or it is not this runner's.</summary>
+    public static SnapshotMarker? TryRead(string folder)
+    {
+        var path = PathIn(folder);
+        try
+        {
+            // Never follow a link planted in place of the marker.
+            if (NativeFileSystem.TryStat(path) is not { IsRegularFile: true, Size: < 1024 * 1024 })
+            {
+                return null;
+            }
+
+            var marker = JsonSerializer.Deserialize<SnapshotMarker>(File.ReadAllBytes(path), Json);
+            return marker is { Runner: "backup-runner", Name.Length: > 0 } ? marker : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the marker and flushes it to disk.</summary>
+    public void WriteTo(string folder)
+    {
+        var path = PathIn(folder);
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(file, this, Json);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}

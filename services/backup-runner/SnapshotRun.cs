@@ -1,0 +1,243 @@
+using System.Text;
+using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Pushgateway;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.BackupRunner;
+
+/// <summary>
+/// <c>backup-runner run</c>: one snapshot of every source, built in <c>&lt;week&gt;.partial</c> with rsync
+/// <c>--link-dest</c> against the newest completed snapshot, promoted by rename only when every source copied,
+/// then retention, then the metrics.
+/// </summary>
+public sealed class SnapshotRun(
+    Rsync rsync,
+    HookCommand hooks,
+    IOptions<BackupOptions> options,
+    PushgatewayClient pushgateway,
+    TimeProvider time,
+    ILogger<SnapshotRun> logger)
+{
+    /// <summary>Exit code when another run holds the destination's lock (nothing was done).</summary>
+    public const int Locked = 3;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        var destination = settings.Destination!;
+        if (!Directory.Exists(destination))
+        {
+            // Never created here: a missing NFS mount must fail the run, not fill the container's own disk.
+            logger.LogError("Backup__Destination {Destination} does not exist (is the volume mounted?)", destination);
+            return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0), cancellationToken);
+        }
+
+        var (destinationLock, holder) = DestinationLock.TryAcquire(destination, exclusive: true, time);
+        if (destinationLock is null)
+        {
+            logger.LogError("Another run holds {Lock} ({Holder}); this run did nothing", Path.Join(destination, DestinationLock.FileName), holder);
+            return Locked;
+        }
+
+        using (destinationLock)
+        {
+            var store = new SnapshotStore(destination, settings.SnapshotNaming, settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
+            BackupSummary summary;
+            try
+            {
+                store.Recover();
+                summary = await SnapshotAsync(store, startedAt, started, cancellationToken);
+            }
+            catch (Exception e) when (e is BackupFailedException or IOException or UnauthorizedAccessException)
+            {
+                logger.LogError("The backup failed: {Error}. No snapshot was promoted and none was deleted", e.Message);
+                summary = BackupSummary.Failed(startedAt, time.GetElapsedTime(started), SafeCount(store));
+            }
+
+            return await ReportAsync(summary, cancellationToken);
+        }
+    }
+
+    private async Task<BackupSummary> SnapshotAsync(SnapshotStore store, DateTimeOffset startedAt, long started, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var sources = settings.OrderedSources();
+        var previous = store.Newest();
+        CheckSources(sources, previous);
+
+        var snapshotName = settings.SnapshotNaming.NameFor(startedAt);
+        var marker = new SnapshotMarker { Name = settings.Name, StartedAt = startedAt, Sources = settings.Sources };
+        if (settings.PreCommand is { Length: > 0 } pre && await hooks.RunAsync("Backup__PreCommand", pre, settings.CommandTimeout, cancellationToken) is { } preFailure)
+        {
+            throw new BackupFailedException(preFailure);
+        }
+
+        string partial;
+        bool resumed;
+        RsyncStats stats;
+        int vanished;
+        string? failure = null;
+        try
+        {
+            (partial, resumed) = store.PreparePartial(snapshotName, marker);
+            var features = DestinationFeatures.Detect(partial, settings.Acls, settings.Xattrs, logger);
+            logger.LogInformation(
+                "Snapshot {Snapshot} of {Sources} into {Destination}, hard-linking unchanged files to {Previous}",
+                snapshotName, string.Join(", ", sources.Select(s => $"{s.Name}={s.Path}")), store.Destination, previous?.Name ?? "nothing (first snapshot)");
+            (stats, vanished, failure) = await CopySourcesAsync(sources, partial, previous, features, cancellationToken);
+        }
+        finally
+        {
+            // The post-command undoes what the pre-command did, so it runs whatever the copy did.
+            if (settings.PostCommand is { Length: > 0 } post
+                && await hooks.RunAsync("Backup__PostCommand", post, settings.CommandTimeout, CancellationToken.None) is { } postFailure)
+            {
+                failure ??= postFailure;
+            }
+        }
+
+        if (failure is not null)
+        {
+            throw new BackupFailedException(failure);
+        }
+
+        long newBytes;
+        if (resumed)
+        {
+            // rsync counts only what it copied this time; a resumed partial also holds what the killed run copied.
+            var before = previous is null ? null : SnapshotUsage.Measure(previous.Path, null, cancellationToken).Inodes;
+            newBytes = SnapshotUsage.Measure(partial, before, cancellationToken).Usage.NewBytes;
+        }
+        else
+        {
+            // Every file of a fresh partial is either a hard link into the previous snapshot or was transferred.
+            newBytes = stats.TransferredFileBytes;
+        }
+
+        var finished = marker with { FinishedAt = time.GetUtcNow(), Files = stats.RegularFiles, Bytes = stats.TotalFileBytes, NewBytes = newBytes };
+        store.Promote(partial, snapshotName, finished, settings.Sync);
+        logger.LogInformation("Snapshot {Snapshot} is complete: {Files} files, {Bytes} bytes, {NewBytes} bytes new", snapshotName, stats.RegularFiles, stats.TotalFileBytes, newBytes);
+
+        // Only after a complete snapshot, and never the newest (Keep >= 1): rsync-time-backup lost its link-dest base this way.
+        var pruned = store.Prune(settings.Keep);
+        var snapshots = store.Completed().Count;
+        logger.LogInformation("{Count} snapshots kept ({Pruned} deleted)", snapshots, pruned.Count);
+        return new BackupSummary(
+            startedAt, time.GetElapsedTime(started), true, stats.TransferredFileBytes, stats.LiteralBytes + stats.MatchedBytes,
+            stats.TotalFileBytes, newBytes, stats.RegularFiles, vanished, snapshots);
+    }
+
+    /// <summary>Every source must be there before anything is copied: a snapshot is all of them or nothing.</summary>
+    private void CheckSources(IReadOnlyList<(string Name, string Path)> sources, Snapshot? previous)
+    {
+        foreach (var (name, path) in sources)
+        {
+            if (!Directory.Exists(path))
+            {
+                throw new BackupFailedException($"source {name} ({path}) does not exist or is not a folder");
+            }
+
+            var previousCopy = previous is null ? null : Path.Join(previous.Path, name);
+            if (options.Value.RefuseEmptiedSource && FileTree.IsEmpty(path) && previousCopy is not null && Directory.Exists(previousCopy) && !FileTree.IsEmpty(previousCopy))
+            {
+                throw new BackupFailedException(
+                    $"source {name} ({path}) is empty but was not in snapshot {previous!.Name}: an unmounted volume? (set Backup__RefuseEmptiedSource=false if it really was emptied)");
+            }
+        }
+    }
+
+    private async Task<(RsyncStats Stats, int Vanished, string? Failure)> CopySourcesAsync(
+        IReadOnlyList<(string Name, string Path)> sources, string partial, Snapshot? previous, DestinationFeatures features, CancellationToken cancellationToken)
+    {
+        var stats = RsyncStats.Zero;
+        var vanished = 0;
+        foreach (var (name, path) in sources)
+        {
+            var (sourceStats, sourceVanished, error) = await CopySourceAsync(name, path, partial, previous, features, cancellationToken);
+            stats = stats.Add(sourceStats);
+            vanished += sourceVanished;
+            if (error is not null)
+            {
+                return (stats, vanished, $"source {name}: {error}");
+            }
+        }
+
+        return (stats, vanished, null);
+    }
+
+    private async Task<(RsyncStats Stats, int Vanished, string? Error)> CopySourceAsync(
+        string name, string path, string partial, Snapshot? previous, DestinationFeatures features, CancellationToken cancellationToken)
+    {
+        var arguments = rsync.CommonArguments(features.Acls, features.Xattrs).ToList();
+        arguments.Add("--delete");
+        var linkDest = previous is null ? null : Path.Join(previous.Path, name);
+        if (linkDest is not null && Directory.Exists(linkDest))
+        {
+            arguments.Add("--link-dest=" + linkDest);
+        }
+
+        arguments.Add(path.TrimEnd('/') + "/");
+        arguments.Add(Path.Join(partial, name) + "/");
+        logger.LogInformation("Copying {Source} ({Path})", name, path);
+        var result = await rsync.RunAsync(name, arguments, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return (result.Stats, result.Vanished, result.Error);
+        }
+
+        var vanished = result.Vanished;
+        if (result.ExitCode == Rsync.VanishedExitCode)
+        {
+            // In a maildir a vanished file was usually moved (new/ to cur/, a flag rename) into a folder rsync had
+            // already listed; one more pass, which copies only what changed, picks it up at its new name.
+            logger.LogInformation("{Source}: a second pass for files moved during the first", name);
+            var second = await rsync.RunAsync(name, arguments, cancellationToken);
+            if (!second.Succeeded)
+            {
+                return (second.Stats, vanished + second.Vanished, second.Error);
+            }
+
+            // The second pass's stats describe the finished copy; its transfers add to the first pass's.
+            return (second.Stats with
+            {
+                TransferredFileBytes = result.Stats.TransferredFileBytes + second.Stats.TransferredFileBytes,
+                TransferredFiles = result.Stats.TransferredFiles + second.Stats.TransferredFiles,
+                LiteralBytes = result.Stats.LiteralBytes + second.Stats.LiteralBytes,
+                MatchedBytes = result.Stats.MatchedBytes + second.Stats.MatchedBytes,
+            }, vanished + second.Vanished, null);
+        }
+
+        return (result.Stats, vanished, null);
+    }
+
+    private static int SafeCount(SnapshotStore store)
+    {
+        try
+        {
+            return store.Completed().Count;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    private async Task<int> ReportAsync(BackupSummary summary, CancellationToken cancellationToken)
+    {
+        var registry = BackupMetrics.Build(summary);
+        using (var text = new MemoryStream())
+        {
+            await registry.CollectAndExportAsTextAsync(text, cancellationToken);
+            foreach (var line in Encoding.UTF8.GetString(text.ToArray()).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')))
+            {
+                logger.LogInformation("{Metric}", line);
+            }
+        }
+
+        await pushgateway.PushAsync(registry, BackupMetrics.JobName(options.Value.Name), cancellationToken);
+        return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+    }
+}
