@@ -79,7 +79,8 @@ public sealed partial class BackupOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    public SnapshotNaming SnapshotNaming => SnapshotNaming.Parse(Naming);
+    /// <summary><see cref="Naming"/>, parsed (a method, so that it is not taken for a configuration key).</summary>
+    public SnapshotNaming ParsedNaming() => SnapshotNaming.Parse(Naming);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -21,7 +21,7 @@ public sealed class SnapshotLister(IOptions<BackupOptions> options, ILogger<Snap
     public IReadOnlyList<SnapshotListing> List(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var store = new SnapshotStore(settings.Destination!, settings.SnapshotNaming, settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
+        var store = SnapshotStore.For(settings, logger);
         var listings = new List<SnapshotListing>();
         HashSet<(ulong, uint, uint)>? previous = null;
         foreach (var snapshot in store.Completed())

@@ -16,7 +16,7 @@ public sealed class SnapshotRestorer(Rsync rsync, IOptions<BackupOptions> option
         ArgumentNullException.ThrowIfNull(command);
         var settings = options.Value;
         using var readLock = SnapshotReadLock.Take(settings.Destination!, time, logger);
-        var store = new SnapshotStore(settings.Destination!, settings.SnapshotNaming, settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
+        var store = SnapshotStore.For(settings, logger);
         var snapshot = store.Find(command.Snapshot!);
         var sources = Directory.EnumerateDirectories(snapshot.Path).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         var source = command.Source ?? (command.Path is not null && sources.Count == 1 ? sources[0] : null);
@@ -41,8 +41,6 @@ public sealed class SnapshotRestorer(Rsync rsync, IOptions<BackupOptions> option
             throw new BackupFailedException($"--target {target} is a file");
         }
 
-        Directory.CreateDirectory(target);
-        var features = DestinationFeatures.Detect(target, settings.Acls, settings.Xattrs, logger);
         var copies = new List<(string Label, string From, string To)>();
         if (source is null)
         {
@@ -52,10 +50,23 @@ public sealed class SnapshotRestorer(Rsync rsync, IOptions<BackupOptions> option
         {
             var from = command.Path is null ? Path.Join(snapshot.Path, source) : Path.Join(snapshot.Path, source, command.Path);
             var status = NativeFileSystem.TryStat(from) ?? throw new BackupFailedException($"{source}/{command.Path} is not in snapshot {snapshot.Name}");
+            // A symbolic link on the way (not at the end) would lead the copy out of the snapshot.
+            var parts = command.Path?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+            for (var i = 1; i < parts.Length; i++)
+            {
+                if (NativeFileSystem.TryStat(Path.Join([snapshot.Path, source, .. parts[..i]])) is not { IsDirectory: true })
+                {
+                    throw new BackupFailedException($"{source}/{string.Join('/', parts[..i])} in snapshot {snapshot.Name} is not a folder");
+                }
+            }
+
             // A folder's contents go into the target; a single file goes into it under its own name.
             copies.Add((source, status.IsDirectory ? from.TrimEnd('/') + "/" : from, target.TrimEnd('/') + "/"));
         }
 
+        // Only now, when everything checked out, is anything written.
+        Directory.CreateDirectory(target);
+        var features = DestinationFeatures.Detect(target, settings.Acls, settings.Xattrs, logger);
         foreach (var (label, from, to) in copies)
         {
             logger.LogInformation("Restoring {From} to {To}", from, to);

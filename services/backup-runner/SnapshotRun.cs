@@ -35,7 +35,19 @@ public sealed class SnapshotRun(
             return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0), cancellationToken);
         }
 
-        var (destinationLock, holder) = DestinationLock.TryAcquire(destination, exclusive: true, time);
+        DestinationLock? destinationLock;
+        string? holder;
+        try
+        {
+            (destinationLock, holder) = DestinationLock.TryAcquire(destination, exclusive: true, time);
+        }
+        catch (IOException e)
+        {
+            // A read-only or unwritable destination: nothing can be backed up there.
+            logger.LogError("The backup failed: {Error}", e.Message);
+            return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0), cancellationToken);
+        }
+
         if (destinationLock is null)
         {
             logger.LogError("Another run holds {Lock} ({Holder}); this run did nothing", Path.Join(destination, DestinationLock.FileName), holder);
@@ -44,7 +56,7 @@ public sealed class SnapshotRun(
 
         using (destinationLock)
         {
-            var store = new SnapshotStore(destination, settings.SnapshotNaming, settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
+            var store = SnapshotStore.For(settings, logger);
             BackupSummary summary;
             try
             {
@@ -68,7 +80,7 @@ public sealed class SnapshotRun(
         var previous = store.Newest();
         CheckSources(sources, previous);
 
-        var snapshotName = settings.SnapshotNaming.NameFor(startedAt);
+        var snapshotName = settings.ParsedNaming().NameFor(startedAt);
         var marker = new SnapshotMarker { Name = settings.Name, StartedAt = startedAt, Sources = settings.Sources };
         if (settings.PreCommand is { Length: > 0 } pre && await hooks.RunAsync("Backup__PreCommand", pre, settings.CommandTimeout, cancellationToken) is { } preFailure)
         {
@@ -122,11 +134,22 @@ public sealed class SnapshotRun(
         logger.LogInformation("Snapshot {Snapshot} is complete: {Files} files, {Bytes} bytes, {NewBytes} bytes new", snapshotName, stats.RegularFiles, stats.TotalFileBytes, newBytes);
 
         // Only after a complete snapshot, and never the newest (Keep >= 1): rsync-time-backup lost its link-dest base this way.
-        var pruned = store.Prune(settings.Keep);
+        var pruned = true;
+        try
+        {
+            var deleted = store.Prune(settings.Keep);
+            logger.LogInformation("{Count} snapshots kept ({Pruned} deleted)", store.Completed().Count, deleted.Count);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The snapshot stands, but the destination will fill up: the run fails so that someone looks.
+            logger.LogError("Snapshot {Snapshot} is complete, but retention failed: {Error}", snapshotName, e.Message);
+            pruned = false;
+        }
+
         var snapshots = store.Completed().Count;
-        logger.LogInformation("{Count} snapshots kept ({Pruned} deleted)", snapshots, pruned.Count);
         return new BackupSummary(
-            startedAt, time.GetElapsedTime(started), true, stats.TransferredFileBytes, stats.LiteralBytes + stats.MatchedBytes,
+            startedAt, time.GetElapsedTime(started), pruned, stats.TransferredFileBytes, stats.LiteralBytes + stats.MatchedBytes,
             stats.TotalFileBytes, newBytes, stats.RegularFiles, vanished, snapshots);
     }
 

@@ -27,6 +27,13 @@ public sealed class SnapshotStore(string destination, SnapshotNaming naming, str
 
     public string Destination => destination;
 
+    /// <summary>The store <paramref name="settings"/> describe.</summary>
+    public static SnapshotStore For(BackupOptions settings, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new SnapshotStore(settings.Destination!, settings.ParsedNaming(), settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
+    }
+
     /// <summary>The completed snapshots, oldest first.</summary>
     public IReadOnlyList<Snapshot> Completed() => Scan().Completed;
 

@@ -38,7 +38,7 @@ public sealed class SnapshotVerifier(IOptions<BackupOptions> options, TimeProvid
         ArgumentNullException.ThrowIfNull(command);
         var settings = options.Value;
         using var readLock = SnapshotReadLock.Take(settings.Destination!, time, logger);
-        var store = new SnapshotStore(settings.Destination!, settings.SnapshotNaming, settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
+        var store = SnapshotStore.For(settings, logger);
         var snapshot = store.Find(command.Snapshot ?? "latest");
         // A live file changed after this moment may differ from the copy; one changed before it must not.
         var startedAt = snapshot.Marker?.StartedAt ?? new DateTimeOffset(Directory.GetCreationTimeUtc(snapshot.Path), TimeSpan.Zero);
@@ -53,7 +53,14 @@ public sealed class SnapshotVerifier(IOptions<BackupOptions> options, TimeProvid
             }
 
             var files = FileTree.Walk(copy, cancellationToken).Where(e => e.Status.IsRegularFile).Select(e => e.RelativePath).ToList();
-            var chosen = command.Sample > 0 && command.Sample < files.Count ? Random.Shared.GetItems(files.ToArray(), command.Sample).Distinct().ToList() : files;
+            var chosen = files;
+            if (command.Sample > 0 && command.Sample < files.Count)
+            {
+                var shuffled = files.ToArray();
+                Random.Shared.Shuffle(shuffled);
+                chosen = shuffled.Take(command.Sample).ToList();
+            }
+
             logger.LogInformation("Comparing {Count} of {Total} files of {Source} in {Snapshot} with {Live}", chosen.Count, files.Count, name, snapshot.Name, livePath);
             await Parallel.ForEachAsync(chosen, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (relative, ct) =>
                 results.Add((await CompareAsync(Path.Join(copy, relative), Path.Join(livePath, relative), startedAt, ct), $"{name}/{relative}")));

@@ -42,6 +42,7 @@ public sealed class SnapshotRestorerTests
     {
         using var volumes = new BackupVolumes();
         BackupVolumes.WriteRandom(Path.Join(volumes.Data, "a"), 10);
+        File.CreateSymbolicLink(Path.Join(volumes.Data, "escape"), "/etc");
         Directory.CreateDirectory(volumes.State);
         var environment = BackupRunnerEnvironment.For(volumes, TestNames.Unique());
         Assert.Equal(0, (await BackupRunnerEnvironment.RunAsync(environment)).ExitCode);
@@ -55,6 +56,10 @@ public sealed class SnapshotRestorerTests
         Assert.Contains($"no completed snapshot '2020-W01' in {volumes.Destination} (there are: {Week})", noSnapshot.Output, StringComparison.Ordinal);
         Assert.Equal(1, noSource.ExitCode);
         Assert.Contains($"snapshot {Week} has no source 'logs' (it holds data, state)", noSource.Output, StringComparison.Ordinal);
+        var throughLink = await BackupRunnerEnvironment.RunAsync(environment, "restore", "--snapshot", Week, "--source", "data", "--path", "escape/hostname", "--target", target);
+
+        Assert.Equal(1, throughLink.ExitCode);
+        Assert.Contains($"data/escape in snapshot {Week} is not a folder", throughLink.Output, StringComparison.Ordinal);
         Assert.Equal(2, escape.ExitCode);
         Assert.Contains("--path: must be a path inside the source, without '..'", escape.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(target));
