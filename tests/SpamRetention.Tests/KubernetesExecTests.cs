@@ -1,4 +1,4 @@
-using MailserverWorkers.SpamRetention.Tests.StandIns;
+using MailserverWorkers.Testing.StandIns;
 using MailserverWorkers.Testing;
 
 namespace MailserverWorkers.SpamRetention.Tests;

@@ -4,15 +4,15 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using MailserverWorkers.Testing;
 using Microsoft.AspNetCore.Http;
 
-namespace MailserverWorkers.SpamRetention.Tests.StandIns;
+namespace MailserverWorkers.Testing.StandIns;
 
 /// <summary>
-/// STAND-IN for the Kubernetes API server (none can run here), speaking its real wire protocol for the two calls the
-/// worker makes: <c>GET /api/v1/namespaces/{ns}/pods?labelSelector=...</c> (a PodList, bearer token checked) and the
-/// exec WebSocket <c>/api/v1/namespaces/{ns}/pods/{pod}/exec?command=...</c> with the <c>v5.channel.k8s.io</c> or
+/// STAND-IN for the Kubernetes API server (none can run here), speaking its real wire protocol for the calls the
+/// workers make: <c>GET /api/v1/namespaces/{ns}/pods?labelSelector=...</c> (a PodList, bearer token checked), the
+/// pod's log <c>GET .../pods/{pod}/log?container=...&amp;sinceSeconds=...</c> (plain text: the lines of
+/// <see cref="LogFile"/>, a real Postfix log, whose syslog time is within sinceSeconds), and the exec WebSocket <c>/api/v1/namespaces/{ns}/pods/{pod}/exec?command=...</c> with the <c>v5.channel.k8s.io</c> or
 /// <c>v4.channel.k8s.io</c> subprotocol: binary frames whose first byte is the channel (1 stdout, 2 stderr,
 /// 3 status as a JSON v1 Status). It runs the command on this machine, against the real Dovecot, as the kubelet
 /// would in the pod. <see cref="CutStreamOn"/> makes it drop the connection after the command ran, before the status.
@@ -32,6 +32,12 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
 
     public Uri BaseUrl => app.BaseUrl();
 
+    /// <summary>The file the pod's log is read from (the mail stack's Postfix log).</summary>
+    public string? LogFile { get; set; }
+
+    /// <summary>The log requests seen, as their query strings.</summary>
+    public ConcurrentQueue<string> LogRequests { get; } = new();
+
     public static async Task<KubernetesApiStandIn> StartAsync()
     {
         var standIn = new KubernetesApiStandIn();
@@ -39,6 +45,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         {
             app.UseWebSockets();
             app.MapGet("/api/v1/namespaces/{ns}/pods", standIn.ListPods);
+            app.MapGet("/api/v1/namespaces/{ns}/pods/{pod}/log", standIn.ReadLog);
             app.Map("/api/v1/namespaces/{ns}/pods/{pod}/exec", (Func<HttpContext, string, string, Task>)standIn.ExecAsync);
         });
         return standIn;
@@ -63,6 +70,27 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             }
             : [];
         return Results.Json(new { apiVersion = "v1", kind = "PodList", metadata = new { resourceVersion = "1" }, items });
+    }
+
+    private IResult ReadLog(string ns, string pod, HttpRequest request)
+    {
+        if (request.Headers.Authorization != $"Bearer {Token}")
+        {
+            return Results.Json(Status("Failure", "Unauthorized", "Unauthorized", 401), statusCode: 401);
+        }
+
+        if (ns != Namespace || pod != Pod || LogFile is null)
+        {
+            return Results.Json(Status("Failure", $"pods \"{pod}\" not found", "NotFound", 404), statusCode: 404);
+        }
+
+        LogRequests.Enqueue(request.QueryString.Value ?? "");
+        var since = int.TryParse(request.Query["sinceSeconds"], out var seconds) ? DateTime.Now.AddSeconds(-seconds) : DateTime.MinValue;
+        // Postfix's maillog_file lines start with a syslog time, "Nov 29 06:31:23", in local time and without a year.
+        var lines = File.ReadLines(LogFile).Where(l => l.Length > 15
+            && DateTime.TryParseExact(l[..15], "MMM d HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AllowInnerWhite, out var at)
+            && at >= since);
+        return Results.Text(string.Join("", lines.Select(l => l + "\n")), "text/plain");
     }
 
     private async Task ExecAsync(HttpContext context, string ns, string pod)

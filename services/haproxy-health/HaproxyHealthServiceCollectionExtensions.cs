@@ -1,0 +1,48 @@
+using MailserverWorkers.Shared.Configuration;
+using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Kubernetes;
+using MailserverWorkers.Shared.Pushgateway;
+using MailserverWorkers.Shared.Tls;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.HaproxyHealth;
+
+public static class HaproxyHealthServiceCollectionExtensions
+{
+    /// <summary>Registers the job, its options (<c>Targets__*</c>, <c>HAProxy__*</c>, <c>PostfixLog__*</c>) and the checks.</summary>
+    public static IServiceCollection AddHaproxyHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TargetSet>().Configure(set => TargetSet.Bind(set, configuration)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TargetSet>>(sp => new TargetSetValidator(sp.GetRequiredService<IConfiguration>()));
+        services.AddWorkerOptions<HaproxyOptions>(HaproxyOptions.SectionName);
+        services.AddWorkerOptions<PostfixLogOptions>(PostfixLogOptions.SectionName);
+        services.AddTlsOptions();
+        services.AddPushgateway();
+        services.AddCommandRunners();
+        services.AddSingleton<IValidateOptions<PostfixLogOptions>, PodLogValidator>();
+        services.AddHttpClient<HaproxyStatsPage>().ConfigurePrimaryHttpMessageHandler(sp => TlsHttpHandler.Create(sp.GetRequiredService<IOptions<TlsOptions>>().Value));
+        services.AddSingleton<HaproxyStatsSocket>();
+        services.AddSingleton<PostfixFatalCounter>();
+        services.AddSingleton<TlsUpgrade>();
+        services.AddSingleton<TcpConnectCheck>();
+        services.AddSingleton<SmtpBannerCheck>();
+        services.AddSingleton<ImapBannerCheck>();
+        services.AddSingleton<PathProber>();
+        services.AddSingleton<TargetProber>();
+        services.AddScoped<IWorkerJob, HealthJob>();
+        return services;
+    }
+
+    /// <summary>Counting the log's fatal lines needs to know which pod.</summary>
+    private sealed class PodLogValidator(IOptions<KubernetesOptions> kubernetes) : IValidateOptions<PostfixLogOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PostfixLogOptions options)
+        {
+            var failures = options.Enabled ? kubernetes.Value.RequiredFailures().ToList() : [];
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

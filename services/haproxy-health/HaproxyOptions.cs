@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MailserverWorkers.HaproxyHealth;
+
+/// <summary>The <c>HAProxy__*</c> keys: where HAProxy's own view of its servers is read (optional).</summary>
+public sealed class HaproxyOptions : IValidatableObject
+{
+    public const string SectionName = "HAProxy";
+
+    /// <summary>The admin/stats socket (<c>stats socket /run/haproxy/admin.sock</c>), read with <c>show stat</c>.</summary>
+    public string? StatsSocket { get; set; }
+
+    /// <summary>The stats page (<c>http://haproxy:8404/stats</c>); <c>;csv</c> is added.</summary>
+    public Uri? StatsUrl { get; set; }
+
+    /// <summary>Basic-auth user of the stats page (<c>stats auth</c>).</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Its password (or <c>HAProxy__PasswordFile</c>).</summary>
+    public string? Password { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A backend server HAProxy reports DOWN fails the run (default true); MAINT and DRAIN are only reported.</summary>
+    public bool FailOnServerDown { get; set; } = true;
+
+    public bool Configured => StatsSocket is { Length: > 0 } || StatsUrl is not null;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (StatsSocket is { Length: > 0 } && StatsUrl is not null)
+        {
+            yield return new ValidationResult("set HAProxy__StatsSocket or HAProxy__StatsUrl, not both", [nameof(StatsUrl)]);
+        }
+
+        if (StatsUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+        {
+            yield return new ValidationResult($"must be an http(s) URL, not '{url}'", [nameof(StatsUrl)]);
+        }
+
+        if (StatsSocket is { Length: > 0 } socket && !Path.IsPathFullyQualified(socket))
+        {
+            yield return new ValidationResult($"must be an absolute path, not '{socket}'", [nameof(StatsSocket)]);
+        }
+    }
+}

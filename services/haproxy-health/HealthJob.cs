@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Pushgateway;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.HaproxyHealth;
+
+/// <summary>
+/// One run: every target's attempts (all targets at once), HAProxy's own view of its servers, optionally the Postfix
+/// fatal count; a line per target, the metrics, and an exit code that names what failed.
+/// </summary>
+public sealed class HealthJob(
+    TargetProber prober,
+    IOptions<TargetSet> targets,
+    IOptions<HaproxyOptions> haproxy,
+    IOptions<PostfixLogOptions> postfixLog,
+    IServiceProvider services,
+    PushgatewayClient pushgateway,
+    TimeProvider time,
+    ILogger<HealthJob> logger) : IWorkerJob
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        var started = time.GetTimestamp();
+        var probing = targets.Value.Targets.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => prober.ProbeAsync(t.Key, t.Value, cancellationToken)).ToList();
+        var servers = await ReadHaproxyAsync(failures, cancellationToken);
+        var fatals = await CountFatalsAsync(failures, cancellationToken);
+        var reports = await Task.WhenAll(probing);
+        logger.LogInformation("Probed {Targets} targets, {Attempts} attempts in {Elapsed:0} ms",
+            reports.Length, reports.Sum(r => r.Attempts.Count), time.GetElapsedTime(started).TotalMilliseconds);
+        foreach (var report in reports)
+        {
+            LogReport(report);
+            if (!report.Passed)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"target {report.Name}: {report.SuccessRatio:0.##} of attempts succeeded, below {report.Target.MinSuccessRatio:0.##}"));
+            }
+        }
+
+        var succeeded = failures.Count == 0;
+        var registry = HealthMetrics.Build(reports, servers, fatals, time.GetUtcNow(), succeeded);
+        using (var text = new MemoryStream())
+        {
+            await registry.CollectAndExportAsTextAsync(text, cancellationToken);
+            foreach (var line in Encoding.UTF8.GetString(text.ToArray()).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')))
+            {
+                logger.LogInformation("{Metric}", line);
+            }
+        }
+
+        await pushgateway.PushAsync(registry, HealthMetrics.DefaultJob, cancellationToken);
+        foreach (var failure in failures)
+        {
+            logger.LogError("FAILED {Failure}", failure);
+        }
+
+        return succeeded ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private void LogReport(TargetReport report)
+    {
+        var target = report.Target;
+        logger.Log(
+            report.Passed ? LogLevel.Information : LogLevel.Warning,
+            "{Target} ({Host}:{Port}, {Protocol}, proxy {Proxy}, expect {Expect}): {Succeeded}/{Attempts} ok, p50 {P50} ms, p95 {P95} ms, banner {Banner} ms{Certificate}{Errors}",
+            report.Name, target.Host, target.Port, target.Protocol, target.Proxy, target.Expect,
+            report.Attempts.Count(a => a.Succeeded), report.Attempts.Count,
+            Milliseconds(report.Latency(0.5)), Milliseconds(report.Latency(0.95)), Milliseconds(report.MedianBanner),
+            report.CertificateNotAfter is { } notAfter ? string.Create(CultureInfo.InvariantCulture, $", certificate valid {(notAfter - time.GetUtcNow()).TotalDays:0} more days") : "",
+            report.Errors.Any() ? "; " + string.Join("; ", report.Errors.Select(e => $"{e.Count}x {e.Error}")) : "");
+    }
+
+    private static string Milliseconds(TimeSpan? value) => value is { } v ? v.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+
+    private async Task<IReadOnlyList<HaproxyServerStatus>?> ReadHaproxyAsync(List<string> failures, CancellationToken cancellationToken)
+    {
+        var settings = haproxy.Value;
+        if (!settings.Configured)
+        {
+            return null;
+        }
+
+        var source = settings.StatsSocket is { Length: > 0 } ? (IHaproxyStatsSource)services.GetService(typeof(HaproxyStatsSocket))! : (IHaproxyStatsSource)services.GetService(typeof(HaproxyStatsPage))!;
+        IReadOnlyList<HaproxyServerStatus> servers;
+        try
+        {
+            servers = HaproxyServerStatus.ParseCsv(await source.ReadCsvAsync(cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or HttpRequestException or FormatException
+                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            failures.Add($"HAProxy's stats ({source.Describe()}): {(e is OperationCanceledException ? $"no answer within {settings.Timeout}" : e.Message)}");
+            return null;
+        }
+
+        foreach (var server in servers)
+        {
+            logger.Log(server.Down ? LogLevel.Warning : LogLevel.Information,
+                "HAProxy {Backend}/{Server}: {Status}, last check {Check}, {Failures} failed checks", server.Backend, server.Server, server.Status, server.CheckStatus, server.CheckFailures);
+            if (server.Down && settings.FailOnServerDown)
+            {
+                failures.Add($"HAProxy reports {server.Backend}/{server.Server} {server.Status} (last check {server.CheckStatus})");
+            }
+        }
+
+        return servers;
+    }
+
+    private async Task<IReadOnlyDictionary<string, int>?> CountFatalsAsync(List<string> failures, CancellationToken cancellationToken)
+    {
+        var settings = postfixLog.Value;
+        if (!settings.Enabled)
+        {
+            return null;
+        }
+
+        try
+        {
+            var counts = await ((PostfixFatalCounter)services.GetService(typeof(PostfixFatalCounter))!).CountAsync(cancellationToken);
+            foreach (var (pod, count) in counts)
+            {
+                logger.Log(count > settings.MaxFatalLines ? LogLevel.Warning : LogLevel.Information, "Pod {Pod}: {Count} Postfix fatal lines in the last {Window}", pod, count, settings.Window);
+                if (count > settings.MaxFatalLines)
+                {
+                    failures.Add($"pod {pod}: {count} Postfix fatal lines in the last {settings.Window}, more than PostfixLog__MaxFatalLines={settings.MaxFatalLines}");
+                }
+            }
+
+            return counts;
+        }
+        catch (PathCheckException e)
+        {
+            failures.Add(e.Message);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Prometheus;
+
+namespace MailserverWorkers.HaproxyHealth;
+
+/// <summary>One run's metrics, job <c>haproxy-health</c>.</summary>
+public static class HealthMetrics
+{
+    public const string DefaultJob = "haproxy-health";
+
+    public static CollectorRegistry Build(IReadOnlyList<TargetReport> targets, IReadOnlyList<HaproxyServerStatus>? servers, IReadOnlyDictionary<string, int>? fatals, DateTimeOffset finishedAt, bool succeeded)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(registry);
+        var ratio = factory.CreateGauge("mail_path_probe_success_ratio", "Share of the attempts on the target that did what it expects.", "target");
+        var latency = factory.CreateGauge("mail_path_probe_latency_seconds", "Whole duration of the successful attempts (connect to the end of the check), by quantile.", "target", "quantile");
+        var banner = factory.CreateGauge("mail_path_banner_seconds", "Median time from the start of the connect to the server's greeting.", "target");
+        var expiry = factory.CreateGauge("mail_path_tls_cert_expiry_timestamp_seconds", "End of validity of the server certificate seen on the target.", "target");
+        foreach (var report in targets)
+        {
+            ratio.WithLabels(report.Name).Set(report.SuccessRatio);
+            foreach (var (quantile, label) in new[] { (0.5, "0.5"), (0.95, "0.95") })
+            {
+                if (report.Latency(quantile) is { } value)
+                {
+                    latency.WithLabels(report.Name, label).Set(value.TotalSeconds);
+                }
+            }
+
+            if (report.MedianBanner is { } median)
+            {
+                banner.WithLabels(report.Name).Set(median.TotalSeconds);
+            }
+
+            if (report.CertificateNotAfter is { } notAfter)
+            {
+                expiry.WithLabels(report.Name).Set(notAfter.ToUnixTimeSeconds());
+            }
+        }
+
+        if (servers is not null)
+        {
+            var up = factory.CreateGauge("haproxy_backend_server_up", "1 when HAProxy reports the backend server UP (or unchecked), else 0.", "backend", "server");
+            var failures = factory.CreateGauge("haproxy_backend_server_check_failures", "Failed health checks of the server since HAProxy started (chkfail).", "backend", "server");
+            foreach (var server in servers)
+            {
+                up.WithLabels(server.Backend, server.Server).Set(server.Up ? 1 : 0);
+                failures.WithLabels(server.Backend, server.Server).Set(server.CheckFailures);
+            }
+        }
+
+        if (fatals is not null)
+        {
+            var lines = factory.CreateGauge("postfix_fatal_log_lines", "Postfix fatal: lines in the pod's log over PostfixLog__Window.", "pod");
+            foreach (var (pod, count) in fatals)
+            {
+                lines.WithLabels(pod).Set(count);
+            }
+        }
+
+        factory.CreateGauge("mail_path_last_run_success", "1 when every target met its threshold (and HAProxy and the log were fine).").Set(succeeded ? 1 : 0);
+        if (succeeded)
+        {
+            factory.CreateGauge("mail_path_last_success_timestamp_seconds", "End of the last run in which every check passed.").Set(finishedAt.ToUnixTimeMilliseconds() / 1000.0);
+        }
+
+        return registry;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MailserverWorkers.HaproxyHealth;
+
+/// <summary>
+/// One attempt on a target: connect, send the PROXY header it is configured with, then let its protocol's
+/// <see cref="IPathCheck"/> speak; or, for <c>reject-without-proxy</c>, send nothing and require a refusal. Every
+/// step is bounded by the target's Timeout.
+/// </summary>
+public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBannerCheck imap, TimeProvider time)
+{
+    public async Task<PathAttempt> AttemptAsync(TargetOptions target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(target.Timeout);
+        var started = time.GetTimestamp();
+        var timings = new CheckTimings(time, started);
+        TimeSpan? connected = null;
+        string? error, refusal = null;
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(target.Host!, target.Port, limit.Token);
+            connected = timings.Elapsed;
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            if (target.ProxyVersion != ProxyVersion.None)
+            {
+                await stream.WriteAsync(Header(target, (IPEndPoint)socket.RemoteEndPoint!), limit.Token);
+            }
+
+            if (target.ExpectRejection)
+            {
+                refusal = await ExpectRefusalAsync(stream, limit.Token);
+            }
+            else
+            {
+                await CheckFor(target.PathProtocol).SpeakAsync(stream, target, timings, limit.Token);
+            }
+
+            error = null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = connected is null ? $"no connection within {target.Timeout}"
+                : target.ExpectRejection ? $"neither refused nor closed within {target.Timeout} (a PROXY listener answers 421 or closes; is Timeout above Postfix's *_upstream_proxy_timeout?)"
+                : $"no answer within {target.Timeout}";
+        }
+        catch (SocketException e)
+        {
+            error = e.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : e.Message;
+        }
+        catch (IOException e)
+        {
+            error = $"connection lost: {e.Message}";
+        }
+        catch (PathCheckException e)
+        {
+            error = e.Message;
+        }
+
+        return new PathAttempt(error is null, error, connected, timings.Banner, timings.TlsHandshake, timings.CertificateNotAfter, timings.Elapsed, refusal);
+    }
+
+    /// <summary>The PROXY header: the configured client, and the address actually connected to unless configured.</summary>
+    public static byte[] Header(TargetOptions target, IPEndPoint connectedTo)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(connectedTo);
+        var source = new IPEndPoint(IPAddress.Parse(target.ProxySourceAddress), target.ProxySourcePort);
+        var remote = connectedTo.Address.IsIPv4MappedToIPv6 ? connectedTo.Address.MapToIPv4() : connectedTo.Address;
+        var destinationAddress = target.ProxyDestinationAddress is { } configured ? IPAddress.Parse(configured)
+            : remote.AddressFamily == source.AddressFamily ? remote
+            : source.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        var destination = new IPEndPoint(destinationAddress, target.ProxyDestinationPort > 0 ? target.ProxyDestinationPort : target.Port);
+        return target.ProxyVersion == ProxyVersion.V1 ? ProxyHeader.V1(source, destination) : ProxyHeader.V2(source, destination);
+    }
+
+    private IPathCheck CheckFor(PathProtocol protocol) => protocol switch
+    {
+        PathProtocol.Smtp or PathProtocol.SmtpStartTls or PathProtocol.Smtps => smtp,
+        PathProtocol.Imap or PathProtocol.Imaps => imap,
+        _ => tcp,
+    };
+
+    /// <summary>A PROXY listener must not greet a client that sent no header: a 4xx/5xx reply, a close or a reset is right.</summary>
+    private static async Task<string> ExpectRefusalAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        string? line;
+        try
+        {
+            line = await ProtocolLines.ReadLineAsync(stream, cancellationToken);
+        }
+        catch (IOException)
+        {
+            return "reset";
+        }
+
+        if (line is null)
+        {
+            return "closed";
+        }
+
+        if (line.StartsWith('4') || line.StartsWith('5') || line.StartsWith("* BYE", StringComparison.Ordinal))
+        {
+            return line;
+        }
+
+        throw new PathCheckException($"served a client that sent no PROXY header: '{line}'");
+    }
+}

@@ -1,0 +1,74 @@
+namespace MailserverWorkers.HaproxyHealth;
+
+/// <summary>
+/// <c>smtp</c>, <c>smtp-starttls</c>, <c>smtps</c>: a correct 220 greeting, STARTTLS and the handshake where asked,
+/// then QUIT. postscreen's greeting is multi-line with a pause in it (what made HAProxy's <c>option smtpchk</c> flap):
+/// its first line is the banner; STARTTLS waits for the rest.
+/// </summary>
+public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
+{
+    public async Task SpeakAsync(Stream connection, TargetOptions target, CheckTimings timings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(timings);
+        var stream = target.PathProtocol == PathProtocol.Smtps ? await tls.HandshakeAsync(connection, target, timings, cancellationToken) : connection;
+        var first = await ProtocolLines.ReadLineAsync(stream, cancellationToken) ?? throw new PathCheckException("closed before the greeting");
+        if (!first.StartsWith("220", StringComparison.Ordinal) || first.Length < 4 || first[3] is not (' ' or '-'))
+        {
+            throw new PathCheckException($"greeting '{first}', not 220");
+        }
+
+        timings.BannerSeen();
+        if (first[3] == '-')
+        {
+            if (target.PathProtocol == PathProtocol.Smtp)
+            {
+                // postscreen's "220-": the rest follows its pregreet test (postscreen_greet_wait, 6 s for a client it
+                // does not know). The greeting has begun, which is all a health check needs; speaking now would be a
+                // pregreet, so it hangs up.
+                return;
+            }
+
+            var rest = await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken) ?? throw new PathCheckException("closed in the middle of the greeting");
+            if (!rest[^1].StartsWith("220 ", StringComparison.Ordinal))
+            {
+                throw new PathCheckException($"greeting ended with '{rest[^1]}', not 220");
+            }
+        }
+        if (target.PathProtocol == PathProtocol.SmtpStartTls)
+        {
+            await ProtocolLines.WriteLineAsync(stream, "EHLO haproxy-health.invalid", cancellationToken);
+            var ehlo = await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken) ?? throw new PathCheckException("closed after EHLO");
+            if (!ehlo.Any(l => l.Length > 4 && l[4..].StartsWith("STARTTLS", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new PathCheckException("the server does not offer STARTTLS");
+            }
+
+            await ProtocolLines.WriteLineAsync(stream, "STARTTLS", cancellationToken);
+            var ready = await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken) ?? throw new PathCheckException("closed after STARTTLS");
+            if (!ready[^1].StartsWith("220", StringComparison.Ordinal))
+            {
+                throw new PathCheckException($"STARTTLS answered '{ready[^1]}'");
+            }
+
+            stream = await tls.HandshakeAsync(stream, target, timings, cancellationToken);
+        }
+
+        // Polite, not part of the verdict: the greeting (and the handshake) already were.
+        try
+        {
+            await ProtocolLines.WriteLineAsync(stream, "QUIT", cancellationToken);
+            await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken);
+        }
+        catch (IOException)
+        {
+        }
+        finally
+        {
+            if (!ReferenceEquals(stream, connection))
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+}

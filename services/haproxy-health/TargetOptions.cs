@@ -1,0 +1,135 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace MailserverWorkers.HaproxyHealth;
+
+/// <summary>One path to check, <c>Targets__&lt;name&gt;__*</c>: where, with which PROXY header, speaking what, expecting what.</summary>
+public sealed class TargetOptions : IValidatableObject
+{
+    /// <summary>Host name or address to connect to (HAProxy's frontend, a NodePort, a Postfix listener).</summary>
+    [Required]
+    public string? Host { get; set; }
+
+    [Range(1, 65535)]
+    public int Port { get; set; }
+
+    /// <summary><c>none</c>, <c>v1</c> or <c>v2</c>: the PROXY header sent first, as HAProxy's send-proxy(-v2) does.</summary>
+    [Required]
+    public string Proxy { get; set; } = "none";
+
+    /// <summary>The client address the PROXY header claims (default 203.0.113.10, TEST-NET-3).</summary>
+    [Required]
+    public string ProxySourceAddress { get; set; } = "203.0.113.10";
+
+    /// <summary>The client port the PROXY header claims.</summary>
+    [Range(1, 65535)]
+    public int ProxySourcePort { get; set; } = 40000;
+
+    /// <summary>The destination address the PROXY header claims (default: the connected address).</summary>
+    public string? ProxyDestinationAddress { get; set; }
+
+    /// <summary>The destination port the PROXY header claims (default: <see cref="Port"/>).</summary>
+    [Range(0, 65535)]
+    public int ProxyDestinationPort { get; set; }
+
+    /// <summary><c>tcp</c>, <c>smtp</c>, <c>smtp-starttls</c>, <c>smtps</c>, <c>imap</c> or <c>imaps</c>.</summary>
+    [Required]
+    public string Protocol { get; set; } = "tcp";
+
+    /// <summary><c>accept</c>, or <c>reject-without-proxy</c>: a PROXY listener must refuse a client that sends no header.</summary>
+    [Required]
+    public string Expect { get; set; } = "accept";
+
+    [Range(1, 1000)]
+    public int Attempts { get; set; } = 10;
+
+    /// <summary>Attempts to this target at once (default 10).</summary>
+    [Range(1, 100)]
+    public int Concurrency { get; set; } = 10;
+
+    /// <summary>Limit of one attempt, connect to banner (and TLS) included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The share of attempts that must succeed (default 1.0: all).</summary>
+    [Range(0.0, 1.0)]
+    public double MinSuccessRatio { get; set; } = 1.0;
+
+    /// <summary>The name the server's certificate must carry (default <see cref="Host"/>).</summary>
+    public string? ServerName { get; set; }
+
+    public ProxyVersion ProxyVersion => Proxy switch { "v1" => ProxyVersion.V1, "v2" => ProxyVersion.V2, _ => ProxyVersion.None };
+
+    public PathProtocol PathProtocol => PathProtocols.TryParse(Protocol, out var protocol) ? protocol : PathProtocol.Tcp;
+
+    public bool ExpectRejection => Expect == "reject-without-proxy";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Proxy is not ("none" or "v1" or "v2"))
+        {
+            yield return new ValidationResult($"must be none, v1 or v2, not '{Proxy}'", [nameof(Proxy)]);
+        }
+
+        if (!PathProtocols.TryParse(Protocol, out _))
+        {
+            yield return new ValidationResult($"must be one of {string.Join(", ", PathProtocols.Names)}, not '{Protocol}'", [nameof(Protocol)]);
+        }
+
+        if (Expect is not ("accept" or "reject-without-proxy"))
+        {
+            yield return new ValidationResult($"must be accept or reject-without-proxy, not '{Expect}'", [nameof(Expect)]);
+        }
+        else if (ExpectRejection && Proxy != "none")
+        {
+            yield return new ValidationResult("reject-without-proxy checks a PROXY listener by sending no header: set Proxy=none", [nameof(Expect)]);
+        }
+
+        if (!IPAddress.TryParse(ProxySourceAddress, out var source))
+        {
+            yield return new ValidationResult($"must be an IP address, not '{ProxySourceAddress}'", [nameof(ProxySourceAddress)]);
+        }
+        else if (ProxyDestinationAddress is { } destination && (!IPAddress.TryParse(destination, out var parsed) || parsed.AddressFamily != source.AddressFamily))
+        {
+            yield return new ValidationResult($"must be an IP address of the same family as ProxySourceAddress, not '{destination}'", [nameof(ProxyDestinationAddress)]);
+        }
+    }
+}
+
+/// <summary>Values of <c>Proxy</c>.</summary>
+public enum ProxyVersion
+{
+    None,
+    V1,
+    V2,
+}
+
+/// <summary>Values of <c>Protocol</c>.</summary>
+public enum PathProtocol
+{
+    Tcp,
+    Smtp,
+    SmtpStartTls,
+    Smtps,
+    Imap,
+    Imaps,
+}
+
+public static class PathProtocols
+{
+    private static readonly Dictionary<string, PathProtocol> ByName = new(StringComparer.Ordinal)
+    {
+        ["tcp"] = PathProtocol.Tcp,
+        ["smtp"] = PathProtocol.Smtp,
+        ["smtp-starttls"] = PathProtocol.SmtpStartTls,
+        ["smtps"] = PathProtocol.Smtps,
+        ["imap"] = PathProtocol.Imap,
+        ["imaps"] = PathProtocol.Imaps,
+    };
+
+    public static IEnumerable<string> Names => ByName.Keys;
+
+    public static bool TryParse(string? name, out PathProtocol protocol) => ByName.TryGetValue(name ?? "", out protocol);
+
+    public static bool UsesTls(this PathProtocol protocol) => protocol is PathProtocol.SmtpStartTls or PathProtocol.Smtps or PathProtocol.Imaps;
+}

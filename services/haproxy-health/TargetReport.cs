@@ -1,0 +1,51 @@
+namespace MailserverWorkers.HaproxyHealth;
+
+/// <summary>All attempts on one target, summed up.</summary>
+public sealed record TargetReport(string Name, TargetOptions Target, IReadOnlyList<PathAttempt> Attempts)
+{
+    public double SuccessRatio => Attempts.Count == 0 ? 0 : (double)Attempts.Count(a => a.Succeeded) / Attempts.Count;
+
+    public bool Passed => SuccessRatio >= Target.MinSuccessRatio;
+
+    /// <summary>A quantile (nearest rank) of the successful attempts' whole duration; null when none succeeded.</summary>
+    public TimeSpan? Latency(double quantile) => Quantile(Attempts.Where(a => a.Succeeded).Select(a => a.Total), quantile);
+
+    /// <summary>The median time from connect to greeting.</summary>
+    public TimeSpan? MedianBanner => Quantile(Attempts.Where(a => a.Banner is not null).Select(a => a.Banner!.Value), 0.5);
+
+    /// <summary>The earliest end of validity among the certificates seen.</summary>
+    public DateTimeOffset? CertificateNotAfter => Attempts.Where(a => a.CertificateNotAfter is not null).Select(a => a.CertificateNotAfter!.Value).DefaultIfEmpty().Min() is var min && min != default ? min : null;
+
+    /// <summary>The distinct errors with their counts, most frequent first.</summary>
+    public IEnumerable<(string Error, int Count)> Errors => Attempts.Where(a => a.Error is not null).GroupBy(a => a.Error!)
+        .Select(g => (g.Key, g.Count())).OrderByDescending(e => e.Item2);
+
+    private static TimeSpan? Quantile(IEnumerable<TimeSpan> values, double quantile)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+}
+
+/// <summary>Runs a target's attempts, at most its Concurrency at once.</summary>
+public sealed class TargetProber(PathProber prober)
+{
+    public async Task<TargetReport> ProbeAsync(string name, TargetOptions target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        using var slots = new SemaphoreSlim(target.Concurrency);
+        var attempts = await Task.WhenAll(Enumerable.Range(0, target.Attempts).Select(async _ =>
+        {
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                return await prober.AttemptAsync(target, cancellationToken);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+        return new TargetReport(name, target, attempts);
+    }
+}

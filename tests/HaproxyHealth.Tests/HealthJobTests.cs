@@ -1,0 +1,183 @@
+using MailserverWorkers.Testing;
+using MailserverWorkers.Testing.StandIns;
+
+namespace MailserverWorkers.HaproxyHealth.Tests;
+
+/// <summary>haproxy-health as a process against the real HAProxy and Postfix, metrics to the real Pushgateway.</summary>
+[Collection(HaproxyStackCollection.Name)]
+public sealed class HealthJobTests
+{
+    private static MailStack Stack => MailStack.Instance;
+
+    [Fact]
+    public async Task HealthyPaths_Exit0_AndPushEveryFigure()
+    {
+        var instance = "job-" + Guid.NewGuid().ToString("n")[..8];
+        var environment = Healthy();
+        environment["Pushgateway__Url"] = Stack.PushgatewayUrl.ToString();
+        environment["Pushgateway__Labels__instance"] = instance;
+        environment["HAProxy__StatsUrl"] = Stack["MAILSTACK_HAPROXY_STATS_URL"];
+
+        var run = await WorkerProcess.RunAsync("haproxy-health", environment);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"smtp \(127\.0\.0\.1:\d+, smtp, proxy none, expect accept\): 10/10 ok, p50 [\d.]+ ms, p95 [\d.]+ ms, banner [\d.]+ ms", run.Output);
+        Assert.Matches(@"submission \(.*\): 10/10 ok, .*certificate valid \d+ more days", run.Output);
+        Assert.Contains("HAProxy smtp/postfix: UP, last check L4OK", run.Output, StringComparison.Ordinal);
+        using var http = new HttpClient();
+        var pushed = await http.GetStringAsync(new Uri(Stack.PushgatewayUrl, "/metrics"));
+        var ours = pushed.Split('\n').Where(l => l.Contains($"instance=\"{instance}\"", StringComparison.Ordinal) && l.Contains("job=\"haproxy-health\"", StringComparison.Ordinal)).ToList();
+        Assert.Contains(ours, l => l.StartsWith("mail_path_probe_success_ratio{", StringComparison.Ordinal) && l.Contains("target=\"reject\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
+        Assert.Contains(ours, l => l.StartsWith("mail_path_probe_latency_seconds{", StringComparison.Ordinal) && l.Contains("quantile=\"0.95\"", StringComparison.Ordinal));
+        Assert.Contains(ours, l => l.StartsWith("mail_path_banner_seconds{", StringComparison.Ordinal) && l.Contains("target=\"smtp\"", StringComparison.Ordinal));
+        Assert.Contains(ours, l => l.StartsWith("mail_path_tls_cert_expiry_timestamp_seconds{", StringComparison.Ordinal) && l.Contains("target=\"submission\"", StringComparison.Ordinal));
+        Assert.Contains(ours, l => l.StartsWith("haproxy_backend_server_up{", StringComparison.Ordinal) && l.Contains("backend=\"smtp\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
+        Assert.Contains(ours, l => l.StartsWith("haproxy_backend_server_check_failures{", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheOriginalFault_HealthChecksOnThePROXYPort_IsReportedByTarget_AndByTheFatalCount()
+    {
+        // HAProxy's checks of submission_broken connect to the smtpd_upstream_proxy_protocol port and hang up
+        // without a header, once a second: Postfix 3.7's smtpd dies on each and master throttles it.
+        await using var api = await KubernetesApiStandIn.StartAsync();
+        api.LogFile = Stack["MAILSTACK_MAIL_LOG"];
+        var kubeconfig = Path.GetTempFileName();
+        var environment = new Dictionary<string, string>
+        {
+            ["Targets__broken__Host"] = "127.0.0.1",
+            ["Targets__broken__Port"] = Stack["MAILSTACK_HAPROXY_BROKEN_PORT"],
+            ["Targets__broken__Protocol"] = "smtp",
+            ["Targets__broken__Attempts"] = "4",
+            ["Targets__broken__Timeout"] = "00:00:03",
+            ["HAProxy__StatsSocket"] = Stack["MAILSTACK_HAPROXY_STATS_SOCKET"],
+            ["PostfixLog__Enabled"] = "true",
+            ["PostfixLog__Window"] = "00:10:00",
+            ["Kubernetes__Namespace"] = KubernetesApiStandIn.Namespace,
+            ["Kubernetes__LabelSelector"] = "app=mailserver",
+            ["Kubernetes__Kubeconfig"] = api.WriteKubeconfig(kubeconfig),
+        };
+        // Master stops starting smtpd for that listener for a minute after its smtpd die at startup; at the end of the
+        // minute it serves the queued connections (HAProxy's checks, mostly), they die, and it throttles again. The
+        // run's attempts must meet the fault, not that one second: so the test makes sure a throttle began within
+        // the last 40 s, doing what HAProxy's check does (connect, hang up) until one does.
+        var until = DateTime.Now.AddSeconds(90);
+        while (DateTime.Now - LastThrottle() > TimeSpan.FromSeconds(40))
+        {
+            Assert.True(DateTime.Now < until, "master did not throttle the listener");
+            using (var check = new System.Net.Sockets.TcpClient())
+            {
+                await check.ConnectAsync("127.0.0.1", HaproxyStack.Port("MAILSTACK_PROXY_BROKEN_PORT"));
+            }
+
+            await Task.Delay(200);
+        }
+
+        var fatals = File.ReadLines(Stack["MAILSTACK_MAIL_LOG"]).Count(l => l.Contains("submission-broken/smtpd[", StringComparison.Ordinal) && l.Contains("fatal: smtpd_peer_hostaddr_to_sockaddr", StringComparison.Ordinal));
+
+        var run = await WorkerProcess.RunAsync("haproxy-health", environment);
+        File.Delete(kubeconfig);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.True(fatals > 0, "Postfix logged the fatal the fault causes");
+        Assert.Matches(@"broken \(127\.0\.0\.1:\d+, smtp, proxy none, expect accept\): 0/4 ok, .*4x no answer within 00:00:03", run.Output);
+        Assert.Contains("FAILED target broken: ", run.Output, StringComparison.Ordinal);
+        Assert.Matches($@"FAILED pod mailserver-0: \d+ Postfix fatal lines in the last 00:10:00, more than PostfixLog__MaxFatalLines=0", run.Output);
+        Assert.Matches(@"postfix_fatal_log_lines\{pod=""mailserver-0""\} [1-9]\d*", run.Output);
+        // HAProxy itself sees nothing wrong: its L4 check connects, which is all it asks.
+        Assert.Contains("HAProxy submission_broken/postfix: UP, last check L4OK", run.Output, StringComparison.Ordinal);
+        Assert.Contains(api.LogRequests, q => q.Contains("sinceSeconds=600", StringComparison.Ordinal));
+    }
+
+    /// <summary>When master last logged that it throttles smtpd (local time, as Postfix writes its log).</summary>
+    private static DateTime LastThrottle()
+    {
+        var line = File.ReadLines(Stack["MAILSTACK_MAIL_LOG"]).LastOrDefault(l => l.Contains("/smtpd: bad command startup -- throttling", StringComparison.Ordinal));
+        return line is not null && DateTime.TryParseExact(line[..15], "MMM d HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AllowInnerWhite, out var at)
+            ? at
+            : DateTime.MinValue;
+    }
+
+    [Fact]
+    public async Task AServerDown_FailsTheRun_NamingIt()
+    {
+        await HaproxyStack.RuntimeApiAsync($"set server imaps/dovecot check-port {LoopbackPorts.Closed()}");
+        try
+        {
+            await HaproxyStack.WaitForStatusAsync("imaps", "dovecot", "DOWN");
+            var environment = new Dictionary<string, string>
+            {
+                ["Targets__imaps__Host"] = "127.0.0.1",
+                ["Targets__imaps__Port"] = Stack["MAILSTACK_HAPROXY_IMAPS_PORT"],
+                ["Targets__imaps__Protocol"] = "imaps",
+                ["Tls__CaFile"] = Stack.CaFile,
+                ["HAProxy__StatsSocket"] = Stack["MAILSTACK_HAPROXY_STATS_SOCKET"],
+            };
+
+            var run = await WorkerProcess.RunAsync("haproxy-health", environment);
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Matches(@"FAILED HAProxy reports imaps/dovecot DOWN(\s\d/\d)? \(last check L4CON\)", run.Output);
+            // Whether the path still carries mail is the target's own line, reported beside HAProxy's view.
+            Assert.Matches(@"imaps \(.*\): \d+/10 ok", run.Output);
+        }
+        finally
+        {
+            await HaproxyStack.RuntimeApiAsync($"set server imaps/dovecot check-port {Stack.ImapsPort}");
+            await HaproxyStack.WaitForStatusAsync("imaps", "dovecot", "UP");
+        }
+    }
+
+    [Theory]
+    [InlineData("Targets__smtp__Proxy", "v3", "Targets__smtp__Proxy: must be none, v1 or v2, not 'v3'")]
+    [InlineData("Targets__smtp__Protocol", "lmtp", "Targets__smtp__Protocol: must be one of tcp, smtp, smtp-starttls, smtps, imap, imaps, not 'lmtp'")]
+    [InlineData("Targets__smtp__Expect", "reject", "Targets__smtp__Expect: must be accept or reject-without-proxy, not 'reject'")]
+    [InlineData("Targets__smtp__Port", "70000", "Targets__smtp__Port: The field Port must be between 1 and 65535.")]
+    [InlineData("Targets__smtp__MinSuccessRatio", "1.5", "Targets__smtp__MinSuccessRatio: The field MinSuccessRatio must be between 0 and 1.")]
+    [InlineData("Targets__smtp__Atempts", "3", "Targets__smtp__Atempts: unknown key")]
+    [InlineData("HAProxy__StatsUrl", "ftp://haproxy/stats", "HAProxy__StatsUrl: must be an http(s) URL")]
+    [InlineData("PostfixLog__Enabled", "true", "Kubernetes__Namespace")]
+    public async Task ABadKey_Exits2_WithOneLineNamingIt(string key, string value, string expected)
+    {
+        var environment = new Dictionary<string, string> { ["Targets__smtp__Host"] = "127.0.0.1", ["Targets__smtp__Port"] = "25", [key] = value };
+
+        var run = await WorkerProcess.RunAsync("haproxy-health", environment);
+
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.Lines);
+        Assert.StartsWith("haproxy-health: configuration invalid: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoTargets_IsAConfigurationError()
+    {
+        var run = await WorkerProcess.RunAsync("haproxy-health", new Dictionary<string, string>());
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Targets: at least one target is required", run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every kind of path the stack offers, as an operator would list them.</summary>
+    internal static Dictionary<string, string> Healthy()
+    {
+        var environment = new Dictionary<string, string> { ["Tls__CaFile"] = Stack.CaFile };
+        void Add(string name, string portKey, string protocol, string proxy = "none", string expect = "accept")
+        {
+            environment[$"Targets__{name}__Host"] = "127.0.0.1";
+            environment[$"Targets__{name}__Port"] = Stack[portKey];
+            environment[$"Targets__{name}__Protocol"] = protocol;
+            environment[$"Targets__{name}__Proxy"] = proxy;
+            environment[$"Targets__{name}__Expect"] = expect;
+        }
+
+        Add("smtp", "MAILSTACK_HAPROXY_SMTP_PORT", "smtp");
+        Add("submission", "MAILSTACK_HAPROXY_SUBMISSION_PORT", "smtp-starttls");
+        Add("imaps", "MAILSTACK_HAPROXY_IMAPS_PORT", "imaps");
+        Add("postscreen_v2", "MAILSTACK_PROXY_SMTP_PORT", "smtp", "v2");
+        Add("reject", "MAILSTACK_PROXY_SMTP_PORT", "smtp", expect: "reject-without-proxy");
+        environment["Targets__reject__Attempts"] = "2";
+        environment["Targets__reject__Timeout"] = "00:00:08";
+        return environment;
+    }
+}
