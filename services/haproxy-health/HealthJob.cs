@@ -36,7 +36,8 @@ public sealed class HealthJob(
             LogReport(report);
             if (!report.Passed)
             {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"target {report.Name}: {report.SuccessRatio:0.##} of attempts succeeded, below {report.Target.MinSuccessRatio:0.##}"));
+                failures.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"target {report.Name}: {report.Attempts.Count(a => a.Succeeded)}/{report.Attempts.Count} attempts succeeded, below Targets__{report.Name}__MinSuccessRatio={report.Target.MinSuccessRatio:0.##}"));
             }
         }
 
