@@ -29,6 +29,15 @@ ensure_backup_tools() {
   apt-get update -qq && apt-get install -y -qq --no-install-recommends rsync acl attr >/dev/null
 }
 
+# The chart's test tools: Go with the sprig and yaml.v3 libraries (the render harness, tests/ChartRender, built in
+# GOPATH mode from these packages, nothing downloaded) and python3-jsonschema (values.schema.json).
+ensure_chart_tools() {
+  if command -v go >/dev/null 2>&1 && [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] && [ -d /usr/share/gocode/src/gopkg.in/yaml.v3 ] \
+     && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then return 0; fi
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends golang-go golang-github-masterminds-sprig-dev \
+    golang-gopkg-yaml.v3-dev python3-jsonschema >/dev/null
+}
+
 # The unprivileged user the published workers run as, as USER $APP_UID does in the images.
 ensure_worker_user() {
   id mailworker >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin mailworker

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using k8s.Models;
+
+namespace MailserverWorkers.Chart.Tests;
+
+/// <summary>
+/// The chart rendered with each ci/*-values.yaml, every document parsed strictly into KubernetesClient's typed models
+/// (an unknown field fails), and what matters asserted: no secret value in a CronJob, least-privilege RBAC, the
+/// restricted security context, backup affinity and volumes, env names each worker really binds.
+/// </summary>
+public sealed class ChartManifestTests
+{
+    private static readonly JsonSerializerOptions Strict = new() { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    private static readonly string[] SecretSuffixes = ["Password", "ApiKey", "Token", "PushUrl", "Secret"];
+
+    public static TheoryData<string> ValuesFiles() => new(ChartRendering.CiValuesFiles().Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public void EveryDocument_ParsesStrictly_IntoItsTypedModel(string valuesFile)
+    {
+        var documents = Render(valuesFile);
+
+        Assert.NotEmpty(documents);
+        foreach (var document in documents.Where(d => d.Object is not null))
+        {
+            var json = ChartRendering.Json(document.Object!);
+            object? parsed = document.Kind switch
+            {
+                "CronJob" => JsonSerializer.Deserialize<V1CronJob>(json, Strict),
+                "ServiceAccount" => JsonSerializer.Deserialize<V1ServiceAccount>(json, Strict),
+                "Role" => JsonSerializer.Deserialize<V1Role>(json, Strict),
+                "RoleBinding" => JsonSerializer.Deserialize<V1RoleBinding>(json, Strict),
+                "ConfigMap" => JsonSerializer.Deserialize<V1ConfigMap>(json, Strict),
+                // Custom resources: no typed model in KubernetesClient; their own tests check them.
+                "PrometheusRule" or "ExternalSecret" => document.Object,
+                _ => throw new Xunit.Sdk.XunitException($"{document.Source}: unexpected kind '{document.Kind}'"),
+            };
+            Assert.NotNull(parsed);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public void NoCronJob_CarriesASecretValue(string valuesFile)
+    {
+        foreach (var cronJob in CronJobs(valuesFile))
+        {
+            foreach (var env in Container(cronJob).Env)
+            {
+                if (SecretSuffixes.Any(s => env.Name.EndsWith(s, StringComparison.Ordinal)))
+                {
+                    Assert.True(env.Value is null && env.ValueFrom?.SecretKeyRef is not null, $"{cronJob.Metadata.Name}: {env.Name} must come from a Secret");
+                }
+
+                if (SecretSuffixes.Any(s => env.Name.EndsWith(s + "File", StringComparison.Ordinal)))
+                {
+                    Assert.StartsWith("/var/run/secrets/mailserver-workers/", env.Value, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ASecretPutInConfig_FailsTheRender_InsteadOfLeakingIt()
+    {
+        var bad = ChartRendering.ValuesFile("roundtripProbe:\n  config:\n    Smtp__Password: hunter2\n");
+        try
+        {
+            var e = Assert.Throws<ChartRenderException>(() => ChartRendering.Render(Ci("minimal-values.yaml"), bad));
+
+            Assert.Contains("Smtp__Password is a secret: give it through existingSecret, secretEnv or secretFiles", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public void EveryEnvName_IsOneTheWorkerBinds(string valuesFile)
+    {
+        foreach (var cronJob in CronJobs(valuesFile))
+        {
+            var worker = cronJob.Metadata.Labels["app.kubernetes.io/component"];
+            foreach (var env in Container(cronJob).Env)
+            {
+                Assert.True(WorkerContracts.Binds(worker, env.Name), $"{cronJob.Metadata.Name}: {worker} has no configuration key {env.Name}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public void Rbac_IsLeastPrivilege_InTheMailNamespaceOnly(string valuesFile)
+    {
+        var documents = Render(valuesFile);
+        var roles = documents.Where(d => d.Kind == "Role").Select(d => Parse<V1Role>(d)).ToList();
+        var cronJobs = CronJobs(valuesFile);
+        var mailNamespace = valuesFile == "minimal-values.yaml" ? "monitoring" : "mail";
+
+        Assert.All(roles, r => Assert.Equal(mailNamespace, r.Metadata.NamespaceProperty));
+        var retention = roles.Single(r => r.Metadata.Name.EndsWith("-spam-retention", StringComparison.Ordinal));
+        Assert.Equal(["pods/exec: create", "pods: get,list"], Rules(retention));
+        var health = roles.SingleOrDefault(r => r.Metadata.Name.EndsWith("-haproxy-health", StringComparison.Ordinal));
+        Assert.Equal(valuesFile == "full-values.yaml", health is not null);
+        if (health is not null)
+        {
+            Assert.Equal(["pods/log: get", "pods: list"], Rules(health));
+        }
+
+        Assert.DoesNotContain(documents, d => d.Kind is "ClusterRole" or "ClusterRoleBinding");
+        foreach (var cronJob in cronJobs)
+        {
+            var pod = cronJob.Spec.JobTemplate.Spec.Template.Spec;
+            var worker = cronJob.Metadata.Labels["app.kubernetes.io/component"];
+            var mayUseApi = worker == "spam-retention" || (worker == "haproxy-health" && health is not null);
+            Assert.Equal(mayUseApi, pod.AutomountServiceAccountToken);
+            Assert.Equal(mayUseApi, pod.ServiceAccountName is not null);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public void PodSecurity_IsRestricted_AndBackupRunnerHasOnlyTheCapabilitiesItNeeds(string valuesFile)
+    {
+        foreach (var cronJob in CronJobs(valuesFile))
+        {
+            var pod = cronJob.Spec.JobTemplate.Spec.Template.Spec;
+            var container = Container(cronJob);
+            var worker = cronJob.Metadata.Labels["app.kubernetes.io/component"];
+            Assert.Equal("RuntimeDefault", pod.SecurityContext.SeccompProfile.Type);
+            Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+            Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+            Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+            Assert.Contains(container.VolumeMounts, m => m.MountPath == "/tmp");
+            Assert.Contains(pod.Volumes, v => v.Name == "tmp" && v.EmptyDir is not null);
+            Assert.Equal("Forbid", cronJob.Spec.ConcurrencyPolicy);
+            Assert.Equal("Never", pod.RestartPolicy);
+            Assert.NotNull(cronJob.Spec.JobTemplate.Spec.ActiveDeadlineSeconds);
+            if (worker == "backup-runner")
+            {
+                Assert.Equal(0, pod.SecurityContext.RunAsUser);
+                Assert.Equal(["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"], container.SecurityContext.Capabilities.Add);
+            }
+            else
+            {
+                Assert.True(pod.SecurityContext.RunAsNonRoot);
+                Assert.NotEqual(0, pod.SecurityContext.RunAsUser);
+                Assert.Null(container.SecurityContext.Capabilities.Add);
+            }
+        }
+    }
+
+    [Fact]
+    public void BackupJobs_MountTheirSourcesReadOnly_OnTheNodeOfThePodThatHoldsThem()
+    {
+        var backups = CronJobs("full-values.yaml").Where(c => c.Metadata.Labels["app.kubernetes.io/component"] == "backup-runner").ToList();
+
+        Assert.Equal(["mail-workers-backup-mailserver", "mail-workers-backup-roundcube"], backups.Select(b => b.Metadata.Name));
+        Assert.Equal(["0 3 * * *", "10 3 * * *"], backups.Select(b => b.Spec.Schedule));
+        var roundcube = backups[1];
+        var pod = roundcube.Spec.JobTemplate.Spec.Template.Spec;
+        var term = Assert.Single(pod.Affinity.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution);
+        Assert.Equal("kubernetes.io/hostname", term.TopologyKey);
+        Assert.Equal(new Dictionary<string, string> { ["app.kubernetes.io/name"] = "roundcube" }, term.LabelSelector.MatchLabels);
+        Assert.Equal(["roundcube-enigma", "roundcube-html"], pod.Volumes.Where(v => v.PersistentVolumeClaim is not null).Select(v => v.PersistentVolumeClaim.ClaimName).Order(StringComparer.Ordinal));
+        Assert.All(pod.Volumes.Where(v => v.PersistentVolumeClaim is not null), v => Assert.True(v.PersistentVolumeClaim.ReadOnlyProperty));
+        Assert.Equal(("nas.example.com", "/export/backups/roundcube"), pod.Volumes.Single(v => v.Name == "backup").Nfs is { } nfs ? (nfs.Server, nfs.Path) : default);
+        var env = Container(roundcube).Env.ToDictionary(e => e.Name, e => e.Value);
+        Assert.Equal("/sources/html", env["Backup__Sources__html"]);
+        Assert.Equal("/backup", env["Backup__Destination"]);
+        Assert.Equal("roundcube", env["Backup__Name"]);
+        Assert.All(Container(roundcube).VolumeMounts.Where(m => m.MountPath.StartsWith("/sources/", StringComparison.Ordinal)), m => Assert.True(m.ReadOnlyProperty));
+        var mailserverMounts = Container(backups[0]).VolumeMounts;
+        Assert.Equal("opendkim", mailserverMounts.Single(m => m.MountPath == "/sources/config").SubPath);
+    }
+
+    [Fact]
+    public void Images_ArePinnedByDigest_WhereGiven_ElseTaggedWithTheAppVersion()
+    {
+        var full = CronJobs("full-values.yaml").ToDictionary(c => c.Metadata.Labels["app.kubernetes.io/component"] + "/" + c.Metadata.Name, c => Container(c).Image);
+        var minimal = CronJobs("minimal-values.yaml").Select(c => Container(c).Image).ToList();
+
+        Assert.Equal("registry.example.com/mailserver-workers/roundtrip-probe@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945", full["roundtrip-probe/mail-workers-roundtrip-probe"]);
+        Assert.Equal("registry.example.com/mailserver-workers/haproxy-health:0.1.0", full["haproxy-health/mail-workers-haproxy-health"]);
+        Assert.Contains("ghcr.io/mailserver-workers/spam-retention:0.1.0", minimal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public void Notes_SayHowToRunEachJobOnce_AndWhereTheMetricsGo(string valuesFile)
+    {
+        var documents = Render(valuesFile);
+        var notes = documents.Single(d => d.Source.EndsWith("NOTES.txt", StringComparison.Ordinal)).Text!;
+
+        foreach (var cronJob in documents.Where(d => d.Kind == "CronJob"))
+        {
+            Assert.Contains($"kubectl -n monitoring create job --from=cronjob/{cronJob.Name} ", notes, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(valuesFile == "minimal-values.yaml" ? "not pushed" : "honor_labels: true", notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheExternalSecret_MakesTheSecretTheWorkersReference()
+    {
+        var external = Render("full-values.yaml").Single(d => d.Kind == "ExternalSecret").Object!;
+
+        Assert.Equal("external-secrets.io/v1beta1", external["apiVersion"]!.GetValue<string>());
+        Assert.Equal("brevo", external["spec"]!["target"]!["name"]!.GetValue<string>());
+        Assert.Equal("vault", external["spec"]!["secretStoreRef"]!["name"]!.GetValue<string>());
+    }
+
+    private static IReadOnlyList<RenderedDocument> Render(string valuesFile) => ChartRendering.Render(Ci(valuesFile));
+
+    private static string Ci(string valuesFile) => Path.Join(ChartRendering.ChartDirectory, "ci", valuesFile);
+
+    private static List<V1CronJob> CronJobs(string valuesFile) => Render(valuesFile).Where(d => d.Kind == "CronJob").Select(d => Parse<V1CronJob>(d)).ToList();
+
+    private static T Parse<T>(RenderedDocument document) => JsonSerializer.Deserialize<T>(ChartRendering.Json(document.Object!), Strict)!;
+
+    private static V1Container Container(V1CronJob cronJob) => Assert.Single(cronJob.Spec.JobTemplate.Spec.Template.Spec.Containers);
+
+    private static List<string> Rules(V1Role role) =>
+        role.Rules.SelectMany(r => r.Resources.Select(resource => $"{resource}: {string.Join(',', r.Verbs)}")).Order(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using MailserverWorkers.Testing;
+
+namespace MailserverWorkers.Chart.Tests;
+
+/// <summary>
+/// The Grafana dashboards as the chart renders them (ConfigMaps with the sidecar's label): each of the four workers
+/// runs against the real mail stack and pushes to the real Pushgateway, Prometheus scrapes it, and every panel's
+/// query must return data through Prometheus's query API.
+/// </summary>
+public sealed class DashboardTests
+{
+    private const string Instance = "dashboard-test";
+    private static MailStack Stack => MailStack.Instance;
+
+    [Fact]
+    public async Task EveryPanelsQuery_ReturnsData_AfterEachWorkerRan()
+    {
+        await RunEveryWorkerAsync();
+        var dashboards = ChartRendering.Render(Path.Join(ChartRendering.ChartDirectory, "ci", "minimal-values.yaml"))
+            .Where(d => d.Kind == "ConfigMap" && d.Object!["metadata"]!["labels"]!["grafana_dashboard"]?.GetValue<string>() == "1")
+            .ToList();
+        using var prometheus = new PrometheusQuery(Stack.PrometheusUrl);
+
+        Assert.Equal(5, dashboards.Count);
+        var checkedQueries = 0;
+        foreach (var configMap in dashboards)
+        {
+            var (name, json) = configMap.Object!["data"]!.AsObject().Single();
+            var dashboard = JsonNode.Parse(json!.GetValue<string>())!;
+            Assert.False(string.IsNullOrEmpty(dashboard["uid"]?.GetValue<string>()), name);
+            foreach (var panel in dashboard["panels"]!.AsArray().Where(p => p!["type"]!.GetValue<string>() != "row"))
+            {
+                foreach (var target in panel!["targets"]!.AsArray())
+                {
+                    // Grafana's own variables, as Grafana would fill them for a 1-hour view.
+                    var query = target!["expr"]!.GetValue<string>().Replace("$__range", "1h", StringComparison.Ordinal).Replace("$__rate_interval", "1m", StringComparison.Ordinal);
+                    var values = await WaitForDataAsync(prometheus, query);
+                    Assert.True(values.Count > 0, $"{name}: panel '{panel["title"]}' returned no data for {query}");
+                    checkedQueries++;
+                }
+            }
+        }
+
+        Assert.True(checkedQueries >= 30, $"{checkedQueries} queries checked");
+    }
+
+    private static async Task<IReadOnlyList<double>> WaitForDataAsync(PrometheusQuery prometheus, string query)
+    {
+        // Prometheus scrapes the Pushgateway every second; give a fresh push a few scrapes.
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var values = await prometheus.QueryAsync(query);
+            if (values.Count > 0 || DateTime.UtcNow > until)
+            {
+                return values;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>Each worker once, as its CronJob would run it, into the Pushgateway group instance="dashboard-test".</summary>
+    private static async Task RunEveryWorkerAsync()
+    {
+        var port = (string key) => Stack[key];
+        var common = new Dictionary<string, string>
+        {
+            ["Pushgateway__Url"] = Stack.PushgatewayUrl.ToString(),
+            ["Pushgateway__Labels__instance"] = Instance,
+            ["Tls__CaFile"] = Stack.CaFile,
+        };
+        var user = Stack["MAILSTACK_DASHBOARD_USER"];
+        var password = Stack["MAILSTACK_DASHBOARD_PASSWORD"];
+
+        // The round trip through its own mailbox (dashboard@), so the roundtrip tests' mail is never touched.
+        var probe = await WorkerProcess.RunAsync("roundtrip-probe", With(common, new()
+        {
+            ["Probe__From"] = user, ["Probe__To"] = user, ["Probe__Deadline"] = "00:00:30",
+            ["Smtp__Host"] = "127.0.0.1", ["Smtp__Port"] = port("MAILSTACK_SUBMISSION_PORT"), ["Smtp__Security"] = "StartTls",
+            ["Smtp__Username"] = user, ["Smtp__Password"] = password,
+            ["Imap__Host"] = "127.0.0.1", ["Imap__Port"] = port("MAILSTACK_IMAPS_PORT"), ["Imap__Security"] = "SslOnConnect",
+            ["Imap__Username"] = user, ["Imap__Password"] = password,
+        }));
+        Assert.True(probe.ExitCode == 0, probe.ToString());
+
+        var retention = await WorkerProcess.RunAsync("spam-retention", With(common, new()
+        {
+            ["Retention__Backend"] = "imap", ["Imap__Host"] = "127.0.0.1", ["Imap__Port"] = port("MAILSTACK_IMAPS_PORT"),
+            ["Imap__Username"] = user, ["Imap__Password"] = password,
+        }));
+        Assert.True(retention.ExitCode == 0, retention.ToString());
+
+        var root = Path.Join(Path.GetTempPath(), "dashboard-backup-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            Directory.CreateDirectory(Path.Join(root, "source", "cur"));
+            Directory.CreateDirectory(Path.Join(root, "backups"));
+            await File.WriteAllTextAsync(Path.Join(root, "source", "cur", "1.M1P1.dashboard:2,S"), "Subject: dashboard\n\nbody\n");
+            var backup = await WorkerProcess.RunAsync("backup-runner", With(common, new()
+            {
+                ["Backup__Sources__data"] = Path.Join(root, "source"), ["Backup__Destination"] = Path.Join(root, "backups"), ["Backup__Name"] = "dashboard",
+            }));
+            Assert.True(backup.ExitCode == 0, backup.ToString());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        var health = await WorkerProcess.RunAsync("haproxy-health", With(common, new()
+        {
+            ["Targets__smtp__Host"] = "127.0.0.1", ["Targets__smtp__Port"] = port("MAILSTACK_HAPROXY_SMTP_PORT"), ["Targets__smtp__Protocol"] = "smtp",
+            ["Targets__imaps__Host"] = "127.0.0.1", ["Targets__imaps__Port"] = port("MAILSTACK_HAPROXY_IMAPS_PORT"), ["Targets__imaps__Protocol"] = "imaps",
+            ["HAProxy__StatsUrl"] = Stack["MAILSTACK_HAPROXY_STATS_URL"], ["HAProxy__FailOnServerDown"] = "false",
+        }));
+        Assert.True(health.ExitCode == 0, health.ToString());
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> own) =>
+        common.Concat(own).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+}
