@@ -144,7 +144,7 @@ public sealed class ChartManifestTests
             if (worker == "backup-runner")
             {
                 Assert.Equal(0, pod.SecurityContext.RunAsUser);
-                Assert.Equal(["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID"], container.SecurityContext.Capabilities.Add);
+                Assert.Equal(["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID"], container.SecurityContext.Capabilities.Add);
             }
             else
             {
