@@ -79,6 +79,14 @@ public sealed class ChartManifestTests
         }
     }
 
+    [Fact]
+    public void HaproxyHealthWithoutTargets_FailsTheRender_RatherThanACronJobThatExits2()
+    {
+        var e = Assert.Throws<ChartRenderException>(() => ChartRendering.Render());
+
+        Assert.Contains("haproxyHealth.targets: at least one target is required", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(ValuesFiles))]
     public void EveryEnvName_IsOneTheWorkerBinds(string valuesFile)
