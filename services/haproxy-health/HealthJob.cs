@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Pushgateway;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -84,7 +85,7 @@ public sealed class HealthJob(
             return null;
         }
 
-        var source = settings.StatsSocket is { Length: > 0 } ? (IHaproxyStatsSource)services.GetService(typeof(HaproxyStatsSocket))! : (IHaproxyStatsSource)services.GetService(typeof(HaproxyStatsPage))!;
+        IHaproxyStatsSource source = settings.StatsSocket is { Length: > 0 } ? services.GetRequiredService<HaproxyStatsSocket>() : services.GetRequiredService<HaproxyStatsPage>();
         IReadOnlyList<HaproxyServerStatus> servers;
         try
         {
@@ -120,7 +121,8 @@ public sealed class HealthJob(
 
         try
         {
-            var counts = await ((PostfixFatalCounter)services.GetService(typeof(PostfixFatalCounter))!).CountAsync(cancellationToken);
+            // Resolved only here: the Kubernetes client reads its kubeconfig when it is made.
+            var counts = await services.GetRequiredService<PostfixFatalCounter>().CountAsync(cancellationToken);
             foreach (var (pod, count) in counts)
             {
                 logger.Log(count > settings.MaxFatalLines ? LogLevel.Warning : LogLevel.Information, "Pod {Pod}: {Count} Postfix fatal lines in the last {Window}", pod, count, settings.Window);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MailserverWorkers.Testing;
 
 namespace MailserverWorkers.BackupRunner.Tests;
 
@@ -50,23 +51,8 @@ internal sealed class BackupVolumes : IDisposable
     /// <summary>Runs <paramref name="program"/> (in <paramref name="workingDirectory"/>) and returns its standard output; fails with its standard error.</summary>
     public static async Task<string> RunInAsync(string? workingDirectory, string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = System.Text.Encoding.UTF8,
-            WorkingDirectory = workingDirectory ?? "",
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed: {await error}");
+        var run = await ExternalProgram.RunAsync(program, arguments, workingDirectory);
+        return run.ExitCode == 0 ? run.Output : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed: {run.Error}");
     }
 
     public void Dispose()
