@@ -31,7 +31,7 @@ internal sealed partial class DestinationLock : IDisposable
     {
         var path = Path.Join(destination, FileName);
         // A reader opens read-only, so restore works from a destination mounted read-only once the lock file exists.
-        var fd = Open(path, (exclusive ? ORdwr : 0) | OCreat | OCloexec, 0x1a4 /* 0644 */);
+        var fd = NativeFileSystem.Open(path, (exclusive ? ORdwr : 0) | OCreat | OCloexec, 0x1a4 /* 0644 */);
         if (fd < 0)
         {
             throw new IOException($"cannot open the lock file {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
@@ -41,7 +41,7 @@ internal sealed partial class DestinationLock : IDisposable
         {
             var errno = Marshal.GetLastPInvokeError();
             var holder = ReadAll(fd);
-            _ = Close(fd);
+            _ = NativeFileSystem.Close(fd);
             return errno == EWOULDBLOCK
                 ? (null, holder.Length > 0 ? holder : "another process")
                 : throw new IOException($"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
@@ -63,7 +63,7 @@ internal sealed partial class DestinationLock : IDisposable
     {
         if (fd >= 0)
         {
-            _ = Close(fd);
+            _ = NativeFileSystem.Close(fd);
             fd = -1;
         }
     }
@@ -74,9 +74,6 @@ internal sealed partial class DestinationLock : IDisposable
         var read = Pread(fd, buffer, (nuint)buffer.Length, 0);
         return read > 0 ? Encoding.UTF8.GetString(buffer, 0, (int)read).Trim() : "";
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags, int mode);
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int Flock(int fd, int operation);
@@ -89,7 +86,4 @@ internal sealed partial class DestinationLock : IDisposable
 
     [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
     private static partial nint Pread(int fd, byte[] buffer, nuint count, long offset);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

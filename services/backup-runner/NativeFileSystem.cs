@@ -105,8 +105,9 @@ internal static partial class NativeFileSystem
     [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LSetXattr(string path, string name, ref byte value, nuint size, int flags);
 
+    /// <summary>open(2); the mode matters only with O_CREAT.</summary>
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
+    internal static partial int Open(string path, int flags, int mode = 0);
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFs(int fd);
@@ -115,5 +116,5 @@ internal static partial class NativeFileSystem
     private static partial int Fsync(int fd);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
+    internal static partial int Close(int fd);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Pushgateway;
 using Microsoft.Extensions.Logging;
@@ -251,14 +250,7 @@ public sealed class SnapshotRun(
     private async Task<int> ReportAsync(BackupSummary summary, CancellationToken cancellationToken)
     {
         var registry = BackupMetrics.Build(summary);
-        using (var text = new MemoryStream())
-        {
-            await registry.CollectAndExportAsTextAsync(text, cancellationToken);
-            foreach (var line in Encoding.UTF8.GetString(text.ToArray()).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')))
-            {
-                logger.LogInformation("{Metric}", line);
-            }
-        }
+        await registry.LogSamplesAsync(logger, cancellationToken);
 
         await pushgateway.PushAsync(registry, BackupMetrics.JobName(options.Value.Name), cancellationToken);
         return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;

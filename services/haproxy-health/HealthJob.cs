@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Pushgateway;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,14 +43,7 @@ public sealed class HealthJob(
 
         var succeeded = failures.Count == 0;
         var registry = HealthMetrics.Build(reports, servers, fatals, time.GetUtcNow(), succeeded);
-        using (var text = new MemoryStream())
-        {
-            await registry.CollectAndExportAsTextAsync(text, cancellationToken);
-            foreach (var line in Encoding.UTF8.GetString(text.ToArray()).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')))
-            {
-                logger.LogInformation("{Metric}", line);
-            }
-        }
+        await registry.LogSamplesAsync(logger, cancellationToken);
 
         await pushgateway.PushAsync(registry, HealthMetrics.DefaultJob, cancellationToken);
         foreach (var failure in failures)

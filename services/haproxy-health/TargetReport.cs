@@ -14,7 +14,7 @@ public sealed record TargetReport(string Name, TargetOptions Target, IReadOnlyLi
     public TimeSpan? MedianBanner => Quantile(Attempts.Where(a => a.Banner is not null).Select(a => a.Banner!.Value), 0.5);
 
     /// <summary>The earliest end of validity among the certificates seen.</summary>
-    public DateTimeOffset? CertificateNotAfter => Attempts.Where(a => a.CertificateNotAfter is not null).Select(a => a.CertificateNotAfter!.Value).DefaultIfEmpty().Min() is var min && min != default ? min : null;
+    public DateTimeOffset? CertificateNotAfter => Attempts.Min(a => a.CertificateNotAfter);
 
     /// <summary>The distinct errors with their counts, most frequent first.</summary>
     public IEnumerable<(string Error, int Count)> Errors => Attempts.Where(a => a.Error is not null).GroupBy(a => a.Error!)

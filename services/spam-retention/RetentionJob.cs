@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using MailserverWorkers.Shared.Commands;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Mail;
@@ -147,14 +146,7 @@ public sealed class RetentionJob(
     private async Task<int> ReportAsync(RetentionSummary summary, RetentionCommand command, CancellationToken cancellationToken)
     {
         var registry = RetentionMetrics.Build(summary, command.DryRun);
-        using (var text = new MemoryStream())
-        {
-            await registry.CollectAndExportAsTextAsync(text, cancellationToken);
-            foreach (var line in Encoding.UTF8.GetString(text.ToArray()).Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')))
-            {
-                logger.LogInformation("{Mode}{Metric}", command.DryRun ? "(dry run) " : "", line);
-            }
-        }
+        await registry.LogSamplesAsync(logger, cancellationToken, command.DryRun ? "(dry run) " : "");
 
         await pushgateway.PushAsync(registry, RetentionMetrics.DefaultJob, cancellationToken, RetentionMetrics.GroupLabels(command.DryRun));
         return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;

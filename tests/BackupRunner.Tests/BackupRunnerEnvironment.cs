@@ -72,13 +72,6 @@ internal static class BackupRunnerEnvironment
         return line is null ? null : double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The figure a run logged for <paramref name="metric"/>.</summary>
-    public static double Logged(WorkerRun run, string metric)
-    {
-        var line = run.Lines.Last(l => l.Contains($" {metric} ", StringComparison.Ordinal));
-        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-    }
-
     public static SnapshotMarker Marker(string snapshotFolder) =>
         JsonSerializer.Deserialize<SnapshotMarker>(File.ReadAllText(Path.Join(snapshotFolder, SnapshotMarker.FileName)), WebJson)!;
 

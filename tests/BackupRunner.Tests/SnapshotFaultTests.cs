@@ -34,7 +34,7 @@ public sealed class SnapshotFaultTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("file has vanished", run.Output, StringComparison.Ordinal);
         Assert.Contains("a second pass for files moved during the first", run.Output, StringComparison.Ordinal);
-        Assert.Equal(1, BackupRunnerEnvironment.Logged(run, "backup_vanished_files"));
+        Assert.Equal(1, run.LoggedMetric("backup_vanished_files"));
         var snapshot = Path.Join(volumes.Destination, Week, "data", "example.test", "alice", "Maildir");
         Assert.True(File.Exists(Path.Join(snapshot, "cur", "1700000003.M3P1.mail:2,S")), "the moved message is in the snapshot at its new name");
         Assert.False(File.Exists(Path.Join(snapshot, "new", "1700000003.M3P1.mail")));
@@ -72,7 +72,7 @@ public sealed class SnapshotFaultTests
         var copy = await TreeListing.ReadAsync(Path.Join(volumes.Destination, Week, "data"));
         TreeListing.AssertSame(source, copy);
         // A resumed partial's files count as new even though the killed run copied some of them.
-        Assert.Equal(2_010_100, BackupRunnerEnvironment.Logged(next, "backup_new_bytes"));
+        Assert.Equal(2_010_100, next.LoggedMetric("backup_new_bytes"));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class SnapshotFaultTests
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"source state ({volumes.State}) does not exist or is not a folder", run.Output, StringComparison.Ordinal);
         Assert.Equal([".backup-runner.lock"], volumes.DestinationEntries());
-        Assert.Equal(0, BackupRunnerEnvironment.Logged(run, "backup_last_run_success"));
+        Assert.Equal(0, run.LoggedMetric("backup_last_run_success"));
     }
 
     [Fact]

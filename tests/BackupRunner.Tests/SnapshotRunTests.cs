@@ -73,8 +73,8 @@ public sealed class SnapshotRunTests
         Assert.Equal([".backup-runner.lock", week], volumes.DestinationEntries());
         Assert.Equal(["two"], Directory.GetFiles(Path.Join(volumes.Destination, week, "data", "cur")).Select(Path.GetFileName));
         Assert.Contains($"Replaced this week's earlier snapshot {week}", second.Output, StringComparison.Ordinal);
-        Assert.Equal(2000, BackupRunnerEnvironment.Logged(second, "backup_new_bytes"));
-        Assert.Equal(1, BackupRunnerEnvironment.Logged(second, "backup_snapshots"));
+        Assert.Equal(2000, second.LoggedMetric("backup_new_bytes"));
+        Assert.Equal(1, second.LoggedMetric("backup_snapshots"));
     }
 
     [Fact]
@@ -180,10 +180,10 @@ public sealed class SnapshotRunTests
         Assert.Equal(lastSuccess, await BackupRunnerEnvironment.PushedAsync(job, "backup_last_success_timestamp_seconds"));
         Assert.Equal(0, await BackupRunnerEnvironment.PushedAsync(job, "backup_last_run_success"));
         Assert.Equal(1, await BackupRunnerEnvironment.PushedAsync(job, "backup_snapshots"));
-        Assert.Equal(4000, BackupRunnerEnvironment.Logged(good, "backup_read_bytes"));
-        Assert.Equal(4000, BackupRunnerEnvironment.Logged(good, "backup_written_bytes"));
-        Assert.Equal(4000, BackupRunnerEnvironment.Logged(good, "backup_output_bytes"));
-        Assert.Equal(2, BackupRunnerEnvironment.Logged(good, "backup_files_total"));
+        Assert.Equal(4000, good.LoggedMetric("backup_read_bytes"));
+        Assert.Equal(4000, good.LoggedMetric("backup_written_bytes"));
+        Assert.Equal(4000, good.LoggedMetric("backup_output_bytes"));
+        Assert.Equal(2, good.LoggedMetric("backup_files_total"));
         Assert.Contains($"/metrics/job/{job}", good.Output, StringComparison.Ordinal);
     }
 }

@@ -23,9 +23,5 @@ internal static class RetentionEnvironment
     public static Task<WorkerRun> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         WorkerProcess.RunAsync("spam-retention", environment, arguments);
 
-    public static int Metric(WorkerRun run, string name)
-    {
-        var line = run.Lines.Last(l => l.Contains($" {name} ", StringComparison.Ordinal));
-        return int.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static int Metric(WorkerRun run, string name) => checked((int)run.LoggedMetric(name));
 }

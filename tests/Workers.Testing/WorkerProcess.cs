@@ -8,6 +8,13 @@ public sealed record WorkerRun(int ExitCode, string Output, string StandardError
 {
     public IEnumerable<string> Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'));
 
+    /// <summary>The value the run logged for an unlabelled metric (its job log ends with every sample it pushed).</summary>
+    public double LoggedMetric(string name)
+    {
+        var line = Lines.Last(l => l.Contains($" {name} ", StringComparison.Ordinal));
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public override string ToString() => $"exit {ExitCode}\n{Output}{StandardError}";
 }
 
