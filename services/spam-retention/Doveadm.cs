@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using MailserverWorkers.Shared.Commands;
 using Microsoft.Extensions.Options;
 
@@ -9,12 +10,24 @@ public sealed class Doveadm(ICommandRunner runner, IOptions<DovecotOptions> opti
 {
     public string Where => runner.Where;
 
-    /// <summary>Runs a doveadm command whose output is not needed (the runner discards it); a non-zero exit throws.</summary>
+    /// <summary>Runs a doveadm command whose output is not needed; a failure throws with doveadm's own message.</summary>
     public Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         RunAsync(arguments, static (_, _) => Task.FromResult(true), cancellationToken);
 
-    /// <summary>Runs <c>doveadm [-c conf] args</c>; a non-zero exit throws with doveadm's own message.</summary>
+    /// <summary>Runs <c>doveadm [-c conf] args</c> and reads its output; a failure throws with doveadm's own message.</summary>
     public async Task<T> RunAsync<T>(IReadOnlyList<string> arguments, Func<Stream, CancellationToken, Task<T>> readOutput, CancellationToken cancellationToken)
+    {
+        var outcome = await TryRunAsync(arguments, readOutput, cancellationToken);
+        return outcome.Problem is { } problem ? throw new RetentionFailedException($"{Describe(arguments)}: {problem}") : outcome.Output!;
+    }
+
+    /// <summary>
+    /// Runs <c>doveadm [-c conf] args</c> and says whether its output can be trusted: not when it exited non-zero, wrote
+    /// an <c>Error:</c>, <c>Fatal:</c> or <c>Panic:</c> line (2.3.19 goes on printing after a per-message error, with
+    /// every later row's fields shifted by one), or printed what <paramref name="readOutput"/> could not read. The
+    /// problem is doveadm's own line where it wrote one. Only a timeout or a runner that could not run it throws.
+    /// </summary>
+    public async Task<DoveadmOutcome<T>> TryRunAsync<T>(IReadOnlyList<string> arguments, Func<Stream, CancellationToken, Task<T>> readOutput, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(readOutput);
@@ -26,31 +39,46 @@ public sealed class Doveadm(ICommandRunner runner, IOptions<DovecotOptions> opti
         }
 
         command.AddRange(arguments);
-        var what = $"doveadm {string.Join(' ', arguments.Take(4))} ({runner.Where})";
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(settings.Timeout);
-        var result = default(T)!;
+        var output = default(T);
+        string? unreadable = null;
         CommandResult ended;
         try
         {
-            ended = await runner.RunAsync(command, async (stdout, ct) => result = await readOutput(stdout, ct), bounded.Token);
+            ended = await runner.RunAsync(
+                command,
+                async (stdout, ct) =>
+                {
+                    try
+                    {
+                        output = await readOutput(stdout, ct);
+                    }
+                    catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidDataException or KeyNotFoundException or DecoderFallbackException)
+                    {
+                        // The rest is drained by the runner; the exit code and doveadm's own message still decide.
+                        unreadable = e.Message;
+                    }
+                },
+                bounded.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RetentionFailedException($"{what}: did not finish within Dovecot__Timeout={settings.Timeout}");
+            throw new RetentionFailedException($"{Describe(arguments)}: did not finish within Dovecot__Timeout={settings.Timeout}");
         }
         catch (CommandFailedException e)
         {
-            throw new RetentionFailedException($"{what}: {e.Message}", e);
+            throw new RetentionFailedException($"{Describe(arguments)}: {e.Message}", e);
         }
 
-        if (ended.ExitCode != 0)
-        {
-            // doveadm's exit codes: 67 no such user, 68 no such mailbox or user, 75 temporary failure (see doveadm(1)).
-            throw new RetentionFailedException($"{what}: exit code {ended.ExitCode}: {FirstLines(ended.StandardError)}");
-        }
-
-        return result;
+        var errorLine = ErrorLine(ended.StandardError);
+        var problem = ended.ExitCode != 0
+            // doveadm's exit codes: 67 no such user, 68 no such mailbox or user, 75 temporary failure (doveadm(1)).
+            ? $"exit code {ended.ExitCode}: {errorLine ?? FirstLines(ended.StandardError)}"
+            : errorLine is not null ? $"reported an error: {errorLine}"
+            : unreadable is not null ? $"printed output that could not be read: {unreadable}"
+            : null;
+        return new DoveadmOutcome<T>(problem is null ? output : default, problem);
     }
 
     /// <summary>A UID set in IMAP syntax with ranges (<c>1:5,7,9:12</c>), in pieces short enough for one command line.</summary>
@@ -83,10 +111,30 @@ public sealed class Doveadm(ICommandRunner runner, IOptions<DovecotOptions> opti
         }
     }
 
+    private string Describe(IReadOnlyList<string> arguments) =>
+        $"doveadm {string.Join(' ', arguments.SkipWhile(a => a.StartsWith('-') || a == "json").Take(1))} ({runner.Where})";
+
+    /// <summary>doveadm's first error line, without its <c>doveadm(user): </c> prefix.</summary>
+    private static string? ErrorLine(string standardError)
+    {
+        foreach (var line in standardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            foreach (var level in (string[])["Error: ", "Fatal: ", "Panic: "])
+            {
+                var at = line.IndexOf(level, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    return line[at..];
+                }
+            }
+        }
+
+        return null;
+    }
+
     private static string FirstLines(string text)
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(3);
-        var joined = string.Join(" | ", lines);
+        var joined = string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(3));
         return joined.Length > 0 ? joined : "(no message)";
     }
 }

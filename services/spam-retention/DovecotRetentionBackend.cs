@@ -6,64 +6,90 @@ using Microsoft.Extensions.Options;
 namespace MailserverWorkers.SpamRetention;
 
 /// <summary>
-/// The mailbox through doveadm: one <c>fetch</c> of uid, received time, size and the marker headers (JSON), and
-/// <c>expunge ... uid &lt;set&gt; before &lt;cutoff&gt;</c>, so Dovecot itself re-checks the age at the moment it
-/// deletes and its index stays consistent. What is gone is then read back, so a stream lost mid-expunge never leaves
-/// the counts wrong. Only doveadm is needed in the pod.
+/// The mailbox through doveadm. The folder is named once, exactly (<c>mailbox status</c> of its name), and from then
+/// on addressed by its GUID, so no pattern and no rename can widen a deletion. A scan lists the UIDs (no message is
+/// read for that), then fetches uid, received time, size and the whole header (<c>hdr</c>) in batches; a row is used
+/// only when its invocation reported no error and it carries the user, the mailbox GUID and a UID of the batch, and a
+/// batch that fails is narrowed down to the one message behind it (<see cref="FailureIsolation"/>). Deletion is
+/// <c>expunge -u user mailbox-guid G uid &lt;set&gt; before &lt;cutoff&gt;</c>: Dovecot itself re-checks the age at the
+/// moment it deletes and its index stays consistent. What is gone is then read back. Only doveadm is needed in the pod.
 /// </summary>
 public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionOptions> options) : IRetentionBackend
 {
+    // A UID set of 1,000 UIDs stays a few KB long even when sparse: one command line, one exec request.
+    private const int BatchSize = 1000;
     private const int VerifyAttempts = 3;
-    private static readonly string[] FixedFields = ["uid", "date.received.unixtime", "size.physical"];
+    private const string FetchFields = "user mailbox-guid uid date.received.unixtime size.physical hdr";
 
     private RetentionOptions Retention => options.Value;
 
-    public string Describe() => $"doveadm ({doveadm.Where}), mailbox {Retention.Mailbox} of {Retention.User}";
+    private string User => Retention.User!;
 
-    public async Task<IReadOnlyList<MailboxMessage>> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
+    public string Describe() => $"doveadm ({doveadm.Where}), mailbox {Retention.Mailbox} of {User}";
+
+    public async Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(headerNames);
-        var fields = string.Join(' ', FixedFields.Concat(headerNames.Select(h => "hdr." + h.ToLowerInvariant())));
-        return await doveadm.RunAsync(
-            ["-f", "json", "fetch", "-u", Retention.User!, fields, "mailbox", Retention.Mailbox, "all"],
+        var folder = await StatusAsync(cancellationToken);
+        // The user as Dovecot names it (its userdb may rewrite the name it was given): every row must carry this one.
+        var (owner, uids) = await doveadm.RunAsync(
+            ["-f", "json", "fetch", "-u", User, "user uid", "mailbox-guid", folder.Guid, "all"],
             async (stdout, ct) =>
             {
-                var messages = new List<MailboxMessage>();
+                var users = new HashSet<string>(StringComparer.Ordinal);
+                var list = new List<long>();
                 await foreach (var row in Rows(stdout, ct))
                 {
-                    var headers = new MessageHeaders();
-                    foreach (var name in headerNames)
-                    {
-                        if (row.TryGetValue("hdr." + name.ToLowerInvariant(), out var value) && value.Length > 0)
-                        {
-                            headers.Add(name, value);
-                        }
-                    }
-
-                    messages.Add(new MailboxMessage(
-                        row["uid"],
-                        DateTimeOffset.FromUnixTimeSeconds(long.Parse(row["date.received.unixtime"], CultureInfo.InvariantCulture)),
-                        long.Parse(row["size.physical"], CultureInfo.InvariantCulture),
-                        headers,
-                        null));
+                    users.Add(row.GetValueOrDefault("user") ?? "");
+                    list.Add(Uid(row));
                 }
 
-                return (IReadOnlyList<MailboxMessage>)messages;
+                return users.Count <= 1 ? (users.FirstOrDefault(), list) : throw new InvalidDataException($"rows of {users.Count} users, not one");
             },
             cancellationToken);
+        var reader = new HeaderBlockReader(headerNames.ToList());
+        var messages = new List<MailboxMessage>(uids.Count);
+        await FailureIsolation.RunAsync(
+            uids,
+            BatchSize,
+            async (batch, ct) =>
+            {
+                var wanted = batch.ToHashSet();
+                var outcome = await doveadm.TryRunAsync(
+                    ["-f", "json", "fetch", "-u", User, FetchFields, "mailbox-guid", folder.Guid, "uid", string.Join(',', Doveadm.UidSets(batch, int.MaxValue))],
+                    (stdout, readCt) => ReadBatchAsync(stdout, owner!, folder.Guid, wanted, reader, readCt),
+                    ct);
+                if (outcome.Problem is not null)
+                {
+                    return outcome.Problem;
+                }
+
+                messages.AddRange(outcome.Output!);
+                return null;
+            },
+            (uid, error) => messages.Add(new MailboxMessage(uid.ToString(CultureInfo.InvariantCulture), DateTimeOffset.MaxValue, 0, null, error)),
+            cancellationToken);
+        return new MailboxScan(messages, folder.Identity);
     }
 
-    public async Task<DeleteResult> DeleteAsync(IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    public async Task<DeleteResult> DeleteAsync(MailboxScan scan, IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scan);
         ArgumentNullException.ThrowIfNull(messages);
         var uids = messages.Select(m => long.Parse(m.Id, CultureInfo.InvariantCulture)).ToList();
+        var folder = await StatusAsync(cancellationToken);
+        if (folder.Identity != scan.Identity)
+        {
+            return new DeleteResult(new HashSet<string>(), $"mailbox {Retention.Mailbox} changed since it was read ({scan.Identity}, now {folder.Identity}): its UIDs may name other messages, nothing was deleted");
+        }
+
         string? error = null;
         foreach (var set in Doveadm.UidSets(uids))
         {
             try
             {
                 await doveadm.RunAsync(
-                    ["expunge", "-u", Retention.User!, "mailbox", Retention.Mailbox, "uid", set, "before", cutoff.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)],
+                    ["expunge", "-u", User, "mailbox-guid", folder.Guid, "uid", set, "before", cutoff.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)],
                     cancellationToken);
             }
             catch (RetentionFailedException e)
@@ -73,15 +99,68 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
             }
         }
 
-        var remaining = await RemainingAsync(uids, cancellationToken);
+        var remaining = await RemainingAsync(folder.Guid, uids, cancellationToken);
         var gone = uids.Where(u => !remaining.Contains(u)).Select(u => u.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         return new DeleteResult(gone, error);
     }
 
     public Task FinishAsync(bool deletedAny, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>The folder by its exact name: its GUID and UIDVALIDITY (doveadm exits 68 when there is no such folder).</summary>
+    private async Task<(string Guid, string Identity)> StatusAsync(CancellationToken cancellationToken)
+    {
+        var rows = await doveadm.RunAsync(
+            ["-f", "json", "mailbox", "status", "-u", User, "guid uidvalidity", Retention.Mailbox],
+            async (stdout, ct) =>
+            {
+                var list = new List<Dictionary<string, string>>();
+                await foreach (var row in Rows(stdout, ct))
+                {
+                    list.Add(row);
+                }
+
+                return list;
+            },
+            cancellationToken);
+        // The name holds no pattern (RetentionScope), so one row, of this mailbox, is all doveadm may answer.
+        if (rows is not [var row] || row.GetValueOrDefault("mailbox") != Retention.Mailbox ||
+            row.GetValueOrDefault("guid") is not { Length: 32 } guid || !guid.All(char.IsAsciiHexDigit) ||
+            row.GetValueOrDefault("uidvalidity") is not { Length: > 0 } uidValidity)
+        {
+            throw new RetentionFailedException($"doveadm mailbox status of {Retention.Mailbox} answered {rows.Count} row(s), not exactly this mailbox with its GUID: nothing is read or deleted");
+        }
+
+        return (guid, $"mailbox GUID {guid}, UIDVALIDITY {uidValidity}");
+    }
+
+    // Each row must prove it belongs to this batch: the user, the mailbox GUID and a UID asked for, once.
+    private static async Task<List<MailboxMessage>> ReadBatchAsync(Stream stdout, string owner, string guid, HashSet<long> wanted, HeaderBlockReader reader, CancellationToken cancellationToken)
+    {
+        var messages = new List<MailboxMessage>(wanted.Count);
+        var seen = new HashSet<long>();
+        await foreach (var row in Rows(stdout, cancellationToken))
+        {
+            var uid = Uid(row);
+            if (row.GetValueOrDefault("user") != owner || row.GetValueOrDefault("mailbox-guid") != guid || !wanted.Contains(uid) || !seen.Add(uid))
+            {
+                throw new InvalidDataException($"a row that is not one of this batch (uid {row.GetValueOrDefault("uid")}, mailbox-guid {row.GetValueOrDefault("mailbox-guid")})");
+            }
+
+            // doveadm prints header bytes as they are; invalid UTF-8 arrives as U+FFFD, which no marker contains.
+            var (headers, error) = reader.Parse(Encoding.UTF8.GetBytes(row["hdr"]));
+            messages.Add(new MailboxMessage(
+                uid.ToString(CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeSeconds(long.Parse(row["date.received.unixtime"], NumberStyles.None, CultureInfo.InvariantCulture)),
+                long.Parse(row["size.physical"], NumberStyles.None, CultureInfo.InvariantCulture),
+                headers,
+                error));
+        }
+
+        return messages;
+    }
+
     // Reading is idempotent, so unlike the expunge it is retried: the counts depend on it.
-    private async Task<HashSet<long>> RemainingAsync(List<long> uids, CancellationToken cancellationToken)
+    private async Task<HashSet<long>> RemainingAsync(string guid, List<long> uids, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -91,12 +170,12 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
                 foreach (var set in Doveadm.UidSets(uids))
                 {
                     await doveadm.RunAsync(
-                        ["-f", "json", "fetch", "-u", Retention.User!, "uid", "mailbox", Retention.Mailbox, "uid", set],
+                        ["-f", "json", "fetch", "-u", User, "uid", "mailbox-guid", guid, "uid", set],
                         async (stdout, ct) =>
                         {
                             await foreach (var row in Rows(stdout, ct))
                             {
-                                remaining.Add(long.Parse(row["uid"], CultureInfo.InvariantCulture));
+                                remaining.Add(Uid(row));
                             }
 
                             return true;
@@ -106,9 +185,8 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
 
                 return remaining;
             }
-            catch (RetentionFailedException e) when (attempt < VerifyAttempts)
+            catch (RetentionFailedException) when (attempt < VerifyAttempts)
             {
-                _ = e;
                 await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
             }
             catch (RetentionFailedException e)
@@ -118,26 +196,16 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
         }
     }
 
+    private static long Uid(Dictionary<string, string> row) =>
+        row.TryGetValue("uid", out var uid) ? long.Parse(uid, NumberStyles.None, CultureInfo.InvariantCulture) : throw new InvalidDataException("a row without uid");
+
     private static async IAsyncEnumerable<Dictionary<string, string>> Rows(Stream stdout, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // doveadm writes header bytes as they are; invalid UTF-8 becomes U+FFFD here instead of failing the whole parse.
         await using var utf8 = Encoding.CreateTranscodingStream(stdout, Encoding.UTF8, Encoding.UTF8, leaveOpen: true);
-        IAsyncEnumerable<Dictionary<string, string>?> rows;
-        try
+        await foreach (var row in JsonSerializer.DeserializeAsyncEnumerable<Dictionary<string, string>>(utf8, cancellationToken: cancellationToken))
         {
-            rows = JsonSerializer.DeserializeAsyncEnumerable<Dictionary<string, string>>(utf8, cancellationToken: cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new RetentionFailedException($"doveadm's JSON could not be read: {e.Message}", e);
-        }
-
-        await foreach (var row in rows)
-        {
-            if (row is not null)
-            {
-                yield return row;
-            }
+            yield return row ?? throw new InvalidDataException("a null row");
         }
     }
 }

@@ -3,10 +3,18 @@ using System.Text;
 namespace MailserverWorkers.SpamRetention;
 
 /// <summary>
-/// Reads the header of a raw message (a Maildir file): at most the first 64 KiB, up to the first empty line, keeping
-/// only the fields asked for. Anything that is not a header (binary garbage, an empty file, a header running past
-/// 64 KiB) is unparsable, and retention keeps unparsable mail.
+/// The one header parser of every backend: the Maildir file's first 64 KiB, doveadm's <c>hdr</c> field and IMAP's
+/// <c>BODY.PEEK[HEADER]</c> all come here as bytes, so the three backends decide the same message the same way.
 /// </summary>
+/// <remarks>
+/// It reads a header as Dovecot's own parser does (src/lib-mail/message-header-parser.c, 2.3 and 2.4), so that this
+/// worker, Dovecot's searches and every IMAP client agree: a line ends at LF (a CR before it is dropped, a lone CR is an
+/// ordinary byte); the header ends at the first empty line, or at the end of the data; a line that starts with a space
+/// or tab continues the field before it; a line without a colon (a leading mbox <c>From sender date</c> line, binary
+/// garbage) is a field without value and the next line is read as usual; white space before the colon is not part of
+/// the name; names compare without regard to ASCII case. The one rule of ours: a header that has not ended within
+/// <see cref="MaxHeaderBytes"/> is not read at all (an error: the message is kept), whichever backend saw it.
+/// </remarks>
 public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
 {
     public const int MaxHeaderBytes = 64 * 1024;
@@ -14,79 +22,61 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
     // Field names are compared as bytes: a string per header line of 100,000 messages is most of the work otherwise.
     private readonly (string Name, byte[] Ascii)[] wanted = wanted.Select(n => (n, Encoding.ASCII.GetBytes(n))).ToArray();
 
-    /// <summary>Reads the header from a stream positioned at the message's start.</summary>
-    public (MessageHeaders? Headers, string? Error) Read(Stream stream, byte[] buffer) =>
-        Read((destination, _) => stream.Read(destination), buffer);
-
-    /// <summary>Reads the header through a positional reader (see <see cref="NoFollowFile"/>); synchronous, as small files are cheapest read.</summary>
+    /// <summary>Reads a raw message through a positional reader (the Maildir file; see <see cref="MaildirDirectory"/>): its first 64 KiB at most.</summary>
     public (MessageHeaders? Headers, string? Error) Read(Func<Span<byte>, long, int> readAt, byte[] buffer)
     {
         ArgumentNullException.ThrowIfNull(readAt);
         ArgumentNullException.ThrowIfNull(buffer);
         var length = 0;
-        var end = -1;
-        var eof = false;
-        while (end < 0 && length < MaxHeaderBytes)
+        while (length < MaxHeaderBytes)
         {
+            var searchFrom = Math.Max(0, length - 2);
             var read = readAt(buffer.AsSpan(length, Math.Min(8192, MaxHeaderBytes - length)), length);
             if (read == 0)
             {
-                eof = true;
-                break;
+                return Parse(buffer.AsSpan(0, length), more: false);
             }
 
-            var searchFrom = Math.Max(0, length - 3);
             length += read;
-            end = EndOfHeader(buffer.AsSpan(searchFrom, length - searchFrom));
-            end = end < 0 ? -1 : end + searchFrom;
+            if (EndOfHeader(buffer.AsSpan(0, length), searchFrom) >= 0)
+            {
+                break;
+            }
         }
 
-        return Finish(buffer, length, end, eof);
+        // One more byte tells a header of exactly 64 KiB from a longer one.
+        var data = buffer.AsSpan(0, length);
+        return Parse(data, more: length == MaxHeaderBytes && EndOfHeader(data, 0) < 0 && readAt(new byte[1], length) > 0);
     }
 
-    private (MessageHeaders? Headers, string? Error) Finish(byte[] buffer, int length, int end, bool eof)
+    /// <summary>Reads a header as a server sent it (with or without the empty line that ends it, and perhaps the body after it).</summary>
+    public (MessageHeaders? Headers, string? Error) Parse(ReadOnlySpan<byte> header) =>
+        header.Length > MaxHeaderBytes ? Parse(header[..MaxHeaderBytes], more: true) : Parse(header, more: false);
+
+    private (MessageHeaders? Headers, string? Error) Parse(ReadOnlySpan<byte> data, bool more)
     {
-        if (length == 0)
+        var end = EndOfHeader(data, 0);
+        if (end < 0 && more)
         {
-            return (null, "empty file");
+            return (null, $"header larger than {MaxHeaderBytes / 1024} KiB (not read)");
         }
 
-        if (end < 0 && !eof)
-        {
-            return (null, $"no end of header within {MaxHeaderBytes / 1024} KiB");
-        }
-
-        return Parse(buffer.AsSpan(0, end < 0 ? length : end));
-    }
-
-    /// <summary>Parses a complete header block (without the empty line).</summary>
-    public (MessageHeaders? Headers, string? Error) Parse(ReadOnlySpan<byte> block)
-    {
+        var block = end < 0 ? data : data[..end];
         var headers = new MessageHeaders();
         string? name = null;
         StringBuilder? value = null;
-        var lineNumber = 0;
-        foreach (var rawLine in block.Split((byte)'\n'))
+        foreach (var range in block.Split((byte)'\n'))
         {
-            var line = block[rawLine];
-            lineNumber++;
+            var line = block[range];
             if (line.Length > 0 && line[^1] == '\r')
             {
                 line = line[..^1];
             }
 
-            if (line.Length == 0)
+            if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t'))
             {
-                break;
-            }
-
-            if (line[0] == ' ' || line[0] == '\t')
-            {
-                if (lineNumber == 1)
-                {
-                    return (null, "header starts with a continuation line");
-                }
-
+                // Unfolding (RFC 5322 2.2.3): the line break goes, the white space stays. A first line that starts with
+                // white space is, to Dovecot, a field whose name starts with it: never one of ours.
                 if (name is not null)
                 {
                     value!.Append(Latin1(line));
@@ -97,15 +87,11 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
 
             Flush();
             var colon = line.IndexOf((byte)':');
-            if (colon <= 0 || !IsFieldName(line[..colon]))
-            {
-                return (null, $"line {lineNumber} is not a header field");
-            }
-
-            name = Wanted(line[..colon]);
+            var fieldName = (colon < 0 ? line : line[..colon]).TrimEnd(" \t"u8);
+            name = Wanted(fieldName);
             if (name is not null)
             {
-                (value ??= new StringBuilder(64)).Clear().Append(Latin1(line[(colon + 1)..]));
+                (value ??= new StringBuilder(64)).Clear().Append(colon < 0 ? "" : Latin1(line[(colon + 1)..]));
             }
         }
 
@@ -126,7 +112,7 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
     {
         foreach (var (name, ascii) in wanted)
         {
-            if (System.Text.Ascii.EqualsIgnoreCase(fieldName, ascii))
+            if (Ascii.EqualsIgnoreCase(fieldName, ascii))
             {
                 return name;
             }
@@ -138,41 +124,28 @@ public sealed class HeaderBlockReader(IReadOnlyCollection<string> wanted)
     // Header bytes beyond ASCII are not always UTF-8 (old mail, broken senders); Latin-1 never fails and the markers are ASCII.
     private static string Latin1(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 
-    private static bool IsFieldName(ReadOnlySpan<byte> name)
+    /// <summary>Where the header ends: the index of the empty line (LF or CRLF at the start of a line), or -1.</summary>
+    private static int EndOfHeader(ReadOnlySpan<byte> data, int from)
     {
-        foreach (var b in name)
+        // An empty line at the very start: no header at all.
+        if (data.Length > 0 && (data[0] == '\n' || (data.Length > 1 && data[0] == '\r' && data[1] == '\n')))
         {
-            if (b < 33 || b > 126)
-            {
-                return false;
-            }
+            return 0;
         }
 
-        return true;
-    }
-
-    /// <summary>Index of the empty line that ends the header (\n\n or \n\r\n), or -1.</summary>
-    private static int EndOfHeader(ReadOnlySpan<byte> data)
-    {
-        for (var i = data.IndexOf((byte)'\n'); i >= 0 && i < data.Length - 1; i = NextNewline(data, i))
+        for (var i = from; ; i++)
         {
-            if (data[i + 1] == '\n')
+            var next = data[i..].IndexOf((byte)'\n');
+            if (next < 0)
             {
-                return i;
+                return -1;
             }
 
-            if (data[i + 1] == '\r' && i + 2 < data.Length && data[i + 2] == '\n')
+            i += next;
+            if ((i + 1 < data.Length && data[i + 1] == '\n') || (i + 2 < data.Length && data[i + 1] == '\r' && data[i + 2] == '\n'))
             {
-                return i;
+                return i + 1;
             }
-        }
-
-        return -1;
-
-        static int NextNewline(ReadOnlySpan<byte> d, int from)
-        {
-            var next = d[(from + 1)..].IndexOf((byte)'\n');
-            return next < 0 ? -1 : from + 1 + next;
         }
     }
 }

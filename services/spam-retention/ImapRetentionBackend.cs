@@ -9,53 +9,90 @@ using Microsoft.Extensions.Options;
 namespace MailserverWorkers.SpamRetention;
 
 /// <summary>
-/// The mailbox over IMAP, logged in as its owner (or a Dovecot master user, <c>spam@example.test*admin</c>): a
-/// header-only fetch (<c>BODY.PEEK[HEADER.FIELDS (...)]</c>) with INTERNALDATE and size in batches, then
-/// <c>STORE +FLAGS (\Deleted)</c> and <c>UID EXPUNGE</c> (UIDPLUS) of exactly the chosen UIDs, whose INTERNALDATE is
-/// read again right before. Without UIDPLUS it refuses to expunge: a plain EXPUNGE would take any \Deleted mail.
+/// The mailbox over IMAP, logged in as its owner (or a Dovecot master user, <c>spam@example.test*admin</c>). The scan
+/// lists the UIDs (<c>UID SEARCH ALL</c>), fetches INTERNALDATE and RFC822.SIZE in batches and each message's raw
+/// header (<c>BODY.PEEK[HEADER]&lt;0.65537&gt;</c>: MimeKit's own parser throws on a leading mbox <c>From </c> line, so
+/// the bytes go to <see cref="HeaderBlockReader"/> as the other backends' do). Dovecot answers a FETCH that touches a
+/// message it cannot read with <c>NO</c> and hangs up (2.3.19), so a failed batch is narrowed down to that message on
+/// a new connection (<see cref="FailureIsolation"/>). Deletion is <c>STORE +FLAGS (\Deleted)</c> and <c>UID EXPUNGE</c>
+/// (UIDPLUS) of exactly the chosen UIDs, after their INTERNALDATE is read again and the folder's UIDVALIDITY is checked
+/// against the scan's. Without UIDPLUS it refuses to expunge: a plain EXPUNGE would take any \Deleted mail.
 /// </summary>
 public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOptions<TlsOptions> tlsOptions, IOptions<RetentionOptions> options)
     : IRetentionBackend
 {
-    private const int BatchSize = 500;
+    private const int BatchSize = 250;
 
     private ImapOptions Imap => imapOptions.Value;
 
-    public string Describe() => $"IMAP {Imap.Host}:{Imap.Port}, mailbox {options.Value.Mailbox} of {Imap.Username}";
+    private string Mailbox => options.Value.Mailbox;
 
-    public async Task<IReadOnlyList<MailboxMessage>> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
+    public string Describe() => $"IMAP {Imap.Host}:{Imap.Port}, mailbox {Mailbox} of {Imap.Username}";
+
+    public async Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
     {
-        using var client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, cancellationToken);
-        var folder = await OpenAsync(client, FolderAccess.ReadOnly, cancellationToken);
-        var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate | MessageSummaryItems.Size)
+        var reader = new HeaderBlockReader(headerNames.ToList());
+        ImapClient? client = null;
+        try
         {
-            Headers = new HeaderSet(headerNames),
-        };
-        var messages = new List<MailboxMessage>(folder.Count);
-        for (var start = 0; start < folder.Count; start += BatchSize)
-        {
-            var end = Math.Min(folder.Count, start + BatchSize) - 1;
-            var summaries = await Bounded($"IMAP FETCH {start + 1}:{end + 1}", ct => folder.FetchAsync(start, end, request, ct), cancellationToken);
-            foreach (var summary in summaries)
-            {
-                var headers = new MessageHeaders();
-                foreach (var header in summary.Headers ?? [])
+            client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, cancellationToken);
+            var folder = await OpenAsync(client, FolderAccess.ReadOnly, cancellationToken);
+            var identity = Identity(folder);
+            var uids = await Bounded("IMAP UID SEARCH ALL", ct => folder.SearchAsync(SearchQuery.All, ct), cancellationToken);
+            var messages = new List<MailboxMessage>(uids.Count);
+            await FailureIsolation.RunAsync<UniqueId>(
+                [.. uids],
+                BatchSize,
+                async (batch, ct) =>
                 {
-                    headers.Add(header.Field, header.Value);
-                }
+                    // A connection that cannot be had again stops the scan: that is the server, not a message.
+                    if (client is not { IsConnected: true })
+                    {
+                        client?.Dispose();
+                        client = null;
+                        client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, ct);
+                        folder = await OpenAsync(client, FolderAccess.ReadOnly, ct);
+                        if (Identity(folder) != identity)
+                        {
+                            throw new RetentionFailedException($"mailbox {Mailbox} changed while it was read ({identity}, now {Identity(folder)})");
+                        }
+                    }
 
-                messages.Add(summary.InternalDate is { } received
-                    ? new MailboxMessage(summary.UniqueId.Id.ToString(CultureInfo.InvariantCulture), received, summary.Size ?? 0, headers, null)
-                    : new MailboxMessage(summary.UniqueId.Id.ToString(CultureInfo.InvariantCulture), DateTimeOffset.MaxValue, summary.Size ?? 0, null, "no INTERNALDATE"));
+                    try
+                    {
+                        messages.AddRange(await ReadBatchAsync(folder, batch, reader, ct));
+                        return null;
+                    }
+                    catch (MailOperationException e) when (e.InnerException is ImapCommandException or ProtocolException or FormatException)
+                    {
+                        // MailKit may be left mid-response: only a new connection is trusted after a failure.
+                        client.Dispose();
+                        client = null;
+                        return e.Message;
+                    }
+                },
+                (uid, error) => messages.Add(new MailboxMessage(uid.Id.ToString(CultureInfo.InvariantCulture), DateTimeOffset.MaxValue, 0, null, error)),
+                cancellationToken);
+            if (client is { IsConnected: true })
+            {
+                await Bounded("IMAP LOGOUT", ct => client.DisconnectAsync(true, ct), cancellationToken);
             }
-        }
 
-        await Bounded("IMAP LOGOUT", ct => client.DisconnectAsync(true, ct), cancellationToken);
-        return messages;
+            return new MailboxScan(messages, identity);
+        }
+        catch (MailOperationException e)
+        {
+            throw new RetentionFailedException(e.Message, e);
+        }
+        finally
+        {
+            client?.Dispose();
+        }
     }
 
-    public async Task<DeleteResult> DeleteAsync(IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    public async Task<DeleteResult> DeleteAsync(MailboxScan scan, IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scan);
         ArgumentNullException.ThrowIfNull(messages);
         var uids = messages.Select(m => new UniqueId(uint.Parse(m.Id, CultureInfo.InvariantCulture))).ToList();
         string? error = null;
@@ -68,6 +105,11 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
             }
 
             var folder = await OpenAsync(client, FolderAccess.ReadWrite, cancellationToken);
+            if (Identity(folder) != scan.Identity)
+            {
+                return new DeleteResult(new HashSet<string>(), $"mailbox {Mailbox} changed since it was read ({scan.Identity}, now {Identity(folder)}): its UIDs may name other messages, nothing was deleted");
+            }
+
             var dates = await Bounded("IMAP FETCH INTERNALDATE", ct => folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate, ct), cancellationToken);
             var stillOld = dates.Where(s => s.InternalDate is { } d && d < cutoff).Select(s => s.UniqueId).ToList();
             if (stillOld.Count > 0)
@@ -88,6 +130,40 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
 
     public Task FinishAsync(bool deletedAny, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private async Task<List<MailboxMessage>> ReadBatchAsync(IMailFolder folder, IReadOnlyList<UniqueId> batch, HeaderBlockReader reader, CancellationToken cancellationToken)
+    {
+        var list = batch.ToList();
+        var summaries = await Bounded(
+            $"IMAP UID FETCH {list[0]}:{list[^1]} (INTERNALDATE RFC822.SIZE)",
+            ct => folder.FetchAsync(list, MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate | MessageSummaryItems.Size, ct),
+            cancellationToken);
+        var messages = new List<MailboxMessage>(summaries.Count);
+        var buffer = new byte[HeaderBlockReader.MaxHeaderBytes + 1];
+        foreach (var summary in summaries)
+        {
+            var id = summary.UniqueId.Id.ToString(CultureInfo.InvariantCulture);
+            if (summary.InternalDate is not { } received)
+            {
+                messages.Add(new MailboxMessage(id, DateTimeOffset.MaxValue, summary.Size ?? 0, null, "no INTERNALDATE"));
+                continue;
+            }
+
+            // One more byte than the limit tells a header of exactly 64 KiB from a longer one.
+            var length = await Bounded(
+                $"IMAP UID FETCH {id} BODY.PEEK[HEADER]",
+                async ct =>
+                {
+                    await using var stream = await folder.GetStreamAsync(summary.UniqueId, "HEADER", 0, buffer.Length, ct);
+                    return await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+                },
+                cancellationToken);
+            var (headers, error) = reader.Parse(buffer.AsSpan(0, length));
+            messages.Add(new MailboxMessage(id, received, summary.Size ?? 0, headers, error));
+        }
+
+        return messages;
+    }
+
     // A fresh session reads back which UIDs are gone, so a connection lost mid-expunge never leaves the counts wrong.
     private async Task<IReadOnlySet<string>> GoneAsync(IList<UniqueId> uids, CancellationToken cancellationToken)
     {
@@ -107,13 +183,19 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
 
     private async Task<IMailFolder> OpenAsync(ImapClient client, FolderAccess access, CancellationToken cancellationToken)
     {
-        var name = options.Value.Mailbox;
-        var folder = name.Equals("INBOX", StringComparison.OrdinalIgnoreCase)
+        var folder = Mailbox.Equals("INBOX", StringComparison.OrdinalIgnoreCase)
             ? client.Inbox
-            : await Bounded($"IMAP folder {name}", ct => client.GetFolderAsync(name, ct), cancellationToken);
-        await Bounded($"IMAP SELECT {name}", ct => folder.OpenAsync(access, ct), cancellationToken);
+            : await Bounded($"IMAP folder {Mailbox}", ct => client.GetFolderAsync(Mailbox, ct), cancellationToken);
+        if (!folder.FullName.Equals(Mailbox, StringComparison.Ordinal) && folder != client.Inbox)
+        {
+            throw new RetentionFailedException($"IMAP folder {Mailbox}: the server answered with {folder.FullName}");
+        }
+
+        await Bounded($"IMAP SELECT {Mailbox}", ct => folder.OpenAsync(access, ct), cancellationToken);
         return folder;
     }
+
+    private static string Identity(IMailFolder folder) => $"UIDVALIDITY {folder.UidValidity}";
 
     private Task<T> Bounded<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
         MailOperations.RunAsync(what, Imap.Timeout, operation, cancellationToken);

@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -6,95 +5,106 @@ namespace MailserverWorkers.SpamRetention;
 
 /// <summary>
 /// The mailbox as files: <c>cur/</c> and <c>new/</c> of a mounted Maildir (never <c>tmp/</c>, where deliveries are
-/// still being written). The received time is the file's mtime, as Dovecot takes it. Symbolic links are never
-/// followed (counted as errors and kept), nothing outside the Maildir root is touched, and after deleting, doveadm
-/// force-resync makes Dovecot's index and every IMAP client see the change at once.
+/// still being written). The received time is the file's mtime, as Dovecot takes it. Everything goes through
+/// <see cref="MaildirDirectory"/>: no symbolic link is followed anywhere on the way (a link in the path is refused, a
+/// link among the messages is kept and named), a FIFO, socket, device or directory among the messages is named and
+/// never opened, and nothing outside the folder can be reached. A folder without <c>cur/</c> and <c>new/</c> is not a
+/// Maildir folder: an error, never "an empty mailbox". After deleting, doveadm force-resync makes Dovecot's index and
+/// every IMAP client see the change at once.
 /// </summary>
 public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionOptions> options, ILogger<MaildirRetentionBackend> logger)
     : IRetentionBackend
 {
     private const int ScanChunk = 8192;
+    private static readonly string[] Subfolders = ["cur", "new"];
 
     private RetentionOptions Retention => options.Value;
 
-    public string Describe() => $"Maildir {MailboxDirectory()}";
+    public string Describe() => $"Maildir {FolderPath()}";
 
-    public Task<IReadOnlyList<MailboxMessage>> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
+    public Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
     {
-        var root = MailboxDirectory();
-        if (!Directory.Exists(root) || new DirectoryInfo(root).LinkTarget is not null)
-        {
-            throw new RetentionFailedException($"Maildir {root} does not exist, or is a symbolic link");
-        }
-
-        // Ids are paths relative to the Maildir root ("cur/1700000000.M1P1.host:2,S"): shorter to keep for 100,000
-        // messages, and opened relative to the root's descriptor.
-        var entries = ((string[])["cur", "new"])
-            .Where(sub => Directory.Exists(Path.Combine(root, sub)))
-            .SelectMany(sub => Entries(root, sub))
-            .ToArray();
-        var reader = new HeaderBlockReader(headerNames.ToList());
-        var messages = new MailboxMessage[entries.Length];
-        var rootFd = NoFollowFile.OpenDirectory(root);
+        using var folder = OpenFolder();
+        var identity = folder.Identity;
+        var subfolders = OpenSubfolders(folder);
         try
         {
+            // Ids are paths relative to the folder ("cur/1700000000.M1P1.host:2,S"): short to keep for 100,000 messages.
+            var entries = subfolders.SelectMany((dir, i) => dir.Entries().Select(e => (Sub: i, Entry: e))).ToArray();
+            var reader = new HeaderBlockReader(headerNames.ToList());
+            var messages = new MailboxMessage[entries.Length];
             // Small files, read synchronously on every core: the scan is bound by system calls, not by the disk.
             // Chunked, with a young-generation collection between chunks: the scan allocates in a steady stream, and
             // left to its default gen0 budget the runtime's heap runs some 50 MiB ahead of the live data.
             for (var chunk = 0; chunk < entries.Length; chunk += ScanChunk)
             {
-                var end = Math.Min(entries.Length, chunk + ScanChunk);
                 Parallel.For(
                     chunk,
-                    end,
+                    Math.Min(entries.Length, chunk + ScanChunk),
                     new ParallelOptions { CancellationToken = cancellationToken },
                     () => new byte[HeaderBlockReader.MaxHeaderBytes],
                     (i, _, buffer) =>
                     {
-                        messages[i] = Read(rootFd, entries[i], reader, buffer);
+                        var (sub, entry) = entries[i];
+                        messages[i] = Read(subfolders[sub], Subfolders[sub] + "/" + entry.Name, entry, reader, buffer);
                         return buffer;
                     },
                     _ => { });
                 GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             }
+
+            return Task.FromResult(new MailboxScan(messages, identity));
         }
         finally
         {
-            NoFollowFile.CloseDirectory(rootFd);
+            subfolders.ForEach(d => d.Dispose());
         }
-
-        return Task.FromResult<IReadOnlyList<MailboxMessage>>(messages);
     }
 
-    public Task<DeleteResult> DeleteAsync(IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    public Task<DeleteResult> DeleteAsync(MailboxScan scan, IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scan);
         ArgumentNullException.ThrowIfNull(messages);
-        var root = MailboxDirectory();
-        var gone = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var message in messages)
+        using var folder = OpenFolder();
+        if (folder.Identity != scan.Identity)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var path = Path.GetFullPath(Path.Combine(root, message.Id));
-            var info = new FileInfo(path);
-            // Checked again right before deleting: still inside the root, still a plain file, still old enough.
-            if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !info.Exists || info.LinkTarget is not null ||
-                new DateTimeOffset(info.LastWriteTimeUtc) >= cutoff)
-            {
-                continue;
-            }
-
-            try
-            {
-                info.Delete();
-                gone.Add(message.Id);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                logger.LogWarning("Could not delete {Path}: {Error}", path, e.Message);
-            }
+            return Task.FromResult(new DeleteResult(new HashSet<string>(), $"{folder.Path} is another directory than the one read ({scan.Identity}, now {folder.Identity}): nothing was deleted"));
         }
 
-        return Task.FromResult(new DeleteResult(gone, null));
+        var subfolders = OpenSubfolders(folder);
+        try
+        {
+            var gone = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var message in messages)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var slash = message.Id.IndexOf('/', StringComparison.Ordinal);
+                var directory = subfolders[Array.IndexOf(Subfolders, message.Id[..slash])];
+                var name = message.Id[(slash + 1)..];
+                // Checked again right before deleting: still a plain file, still old enough. unlinkat removes the
+                // entry itself, so a file swapped for a link in between loses only the link.
+                if (directory.Look(name) is not { Kind: FileKind.Regular } state || state.Modified >= cutoff)
+                {
+                    continue;
+                }
+
+                var errno = directory.Unlink(name);
+                if (errno == 0)
+                {
+                    gone.Add(message.Id);
+                }
+                else if (errno != 2)
+                {
+                    logger.LogWarning("Could not delete {Path}: {Error}", Path.Combine(folder.Path, message.Id), System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno));
+                }
+            }
+
+            return Task.FromResult(new DeleteResult(gone, null));
+        }
+        finally
+        {
+            subfolders.ForEach(d => d.Dispose());
+        }
     }
 
     public async Task FinishAsync(bool deletedAny, CancellationToken cancellationToken)
@@ -108,42 +118,81 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
         logger.LogInformation("doveadm force-resync of {User} {Mailbox} done ({Where})", Retention.User, Retention.Mailbox, doveadm.Where);
     }
 
-    /// <summary>The folder's directory: the Maildir root for INBOX, Maildir++'s <c>.Name</c> below it otherwise.</summary>
-    private string MailboxDirectory()
+    /// <summary>The folder's directory: the Maildir root for INBOX, Maildir++'s <c>.Name</c> (levels joined by <c>.</c>) below it otherwise.</summary>
+    private string FolderPath()
     {
         var root = Path.GetFullPath(Retention.Maildir!).TrimEnd(Path.DirectorySeparatorChar);
-        return Retention.Mailbox.Equals("INBOX", StringComparison.OrdinalIgnoreCase)
-            ? root
-            : Path.Combine(root, "." + Retention.Mailbox.Replace('/', '.'));
+        return IsInbox ? root : Path.Combine(root, FolderName);
     }
 
-    // The listing reads names, times and sizes (one lstat each); links are told apart when opened, by O_NOFOLLOW.
-    private static FileSystemEnumerable<(string Id, DateTime Modified, long Length)> Entries(string root, string sub) =>
-        new(Path.Combine(root, sub),
-            (ref FileSystemEntry e) => (string.Concat(sub, "/", e.FileName), e.LastWriteTimeUtc.UtcDateTime, e.Length),
-            new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = FileAttributes.None, IgnoreInaccessible = false })
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory,
-        };
+    private bool IsInbox => Retention.Mailbox.Equals("INBOX", StringComparison.OrdinalIgnoreCase);
 
-    private static MailboxMessage Read(int rootFd, (string Id, DateTime Modified, long Length) entry, HeaderBlockReader reader, byte[] buffer)
+    private string FolderName => "." + Retention.Mailbox.Replace('/', '.');
+
+    private MaildirDirectory OpenFolder()
     {
-        var received = new DateTimeOffset(entry.Modified);
+        var root = MaildirDirectory.OpenPath(Path.GetFullPath(Retention.Maildir!));
+        if (IsInbox)
+        {
+            return root;
+        }
+
+        using (root)
+        {
+            return root.OpenChild(FolderName) ?? throw new RetentionFailedException($"{FolderPath()} does not exist (mailbox {Retention.Mailbox})");
+        }
+    }
+
+    private static List<MaildirDirectory> OpenSubfolders(MaildirDirectory folder)
+    {
+        var opened = new List<MaildirDirectory>();
         try
         {
-            var (outcome, (headers, error), errno) = NoFollowFile.Read(rootFd, entry.Id, readAt => reader.Read(readAt, buffer));
+            foreach (var sub in Subfolders)
+            {
+                opened.Add(folder.OpenChild(sub) ?? throw new RetentionFailedException($"{folder.Path} has no {sub}/: not a Maildir folder (is the volume mounted, is Retention__Maildir right?)"));
+            }
+
+            return opened;
+        }
+        catch
+        {
+            opened.ForEach(d => d.Dispose());
+            throw;
+        }
+    }
+
+    private static MailboxMessage Read(MaildirDirectory directory, string id, DirectoryEntry entry, HeaderBlockReader reader, byte[] buffer)
+    {
+        // Only what the listing says may be a regular file is opened; the open itself refuses links and cannot block.
+        var unread = entry.Kind switch
+        {
+            FileKind.Regular or FileKind.Unknown => null,
+            FileKind.SymbolicLink => "symbolic link (not followed)",
+            FileKind.Unnamed => "file name is not UTF-8 (not read)",
+            var kind => $"not a regular file ({kind.ToString().ToLowerInvariant()}; not read)",
+        };
+        if (unread is not null)
+        {
+            return new MailboxMessage(id, DateTimeOffset.MaxValue, 0, null, unread);
+        }
+
+        try
+        {
+            var (outcome, state, (headers, error), errno) = directory.Read(entry.Name, readAt => reader.Read(readAt, buffer));
             return outcome switch
             {
-                NoFollowFile.Outcome.Read => new MailboxMessage(entry.Id, received, entry.Length, headers, error),
-                NoFollowFile.Outcome.SymbolicLink => new MailboxMessage(entry.Id, received, 0, null, "symbolic link (not followed)"),
+                FileOutcome.Read => new MailboxMessage(id, state.Modified, state.Size, headers, error),
+                FileOutcome.SymbolicLink => new MailboxMessage(id, DateTimeOffset.MaxValue, 0, null, "symbolic link (not followed)"),
+                FileOutcome.NotRegular => new MailboxMessage(id, DateTimeOffset.MaxValue, 0, null, $"not a regular file ({state.Kind.ToString().ToLowerInvariant()}; not read)"),
                 // Moved (a flag changed its name) or deleted since the listing: not an error, and not this run's.
-                NoFollowFile.Outcome.Vanished => new MailboxMessage(entry.Id, received, entry.Length, null, null),
-                _ => new MailboxMessage(entry.Id, received, entry.Length, null, $"unreadable: errno {errno}"),
+                FileOutcome.Vanished => new MailboxMessage(id, DateTimeOffset.MaxValue, 0, null, null),
+                _ => new MailboxMessage(id, DateTimeOffset.MaxValue, 0, null, $"unreadable: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}"),
             };
         }
         catch (IOException e)
         {
-            return new MailboxMessage(entry.Id, received, entry.Length, null, $"unreadable: {e.Message}");
+            return new MailboxMessage(id, DateTimeOffset.MaxValue, 0, null, $"unreadable: {e.Message}");
         }
     }
 }

@@ -1,8 +1,9 @@
 namespace MailserverWorkers.SpamRetention;
 
 /// <summary>
-/// The few header fields retention reads, unfolded, by case-insensitive name. A short list, not a dictionary: a
-/// message carries at most a handful of them, and a mailbox holds 100,000 messages.
+/// The few header fields retention reads, by case-insensitive name, every occurrence kept in order (a repeated field
+/// is several entries, never one joined value). Values come unfolded from <see cref="HeaderBlockReader"/> and are kept
+/// trimmed. A short list, not a dictionary: a message carries at most a handful of them, and a mailbox holds 100,000.
 /// </summary>
 public sealed class MessageHeaders
 {
@@ -10,7 +11,11 @@ public sealed class MessageHeaders
 
     public bool IsEmpty => fields is null;
 
-    public void Add(string name, string value) => (fields ??= new List<KeyValuePair<string, string>>(2)).Add(new(name, Unfold(value)));
+    public void Add(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        (fields ??= new List<KeyValuePair<string, string>>(2)).Add(new(name, value.Trim()));
+    }
 
     public bool Has(string name) => Any(name, static _ => true);
 
@@ -38,10 +43,4 @@ public sealed class MessageHeaders
         fields?.Where(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(f => f.Value).ToList() ?? (IReadOnlyList<string>)[];
 
     public string? First(string name) => fields?.Find(f => f.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
-
-    /// <summary>RFC 5322 unfolding: a line break followed by white space is white space.</summary>
-    public static string Unfold(string value) =>
-        value.Contains('\n', StringComparison.Ordinal)
-            ? value.Replace("\r\n", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal).Trim()
-            : value.Trim();
 }

@@ -30,13 +30,14 @@ public sealed class RetentionJob(
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         RetentionPlan plan;
+        MailboxScan scan;
         try
         {
             logger.LogInformation("Reading {Backend}", backend.Describe());
             // From is read only where someone sees it: the profile, and the per-message log lines.
             var withSenders = command.Profile || logger.IsEnabled(LogLevel.Information);
-            var scanned = await backend.ScanAsync(withSenders ? policy.ProfileHeaderNames : policy.MarkerHeaderNames, cancellationToken);
-            plan = RetentionPlan.Build(scanned, policy, time.GetUtcNow());
+            scan = await backend.ScanAsync(withSenders ? policy.ProfileHeaderNames : policy.MarkerHeaderNames, cancellationToken);
+            plan = RetentionPlan.Build(scan.Messages, policy, time.GetUtcNow());
         }
         catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
         {
@@ -51,6 +52,7 @@ public sealed class RetentionJob(
             return ExitCodes.Success;
         }
 
+        // One bad message is kept, named and counted; it never stops the others (the run still exits 0).
         foreach (var unreadable in plan.Unreadable)
         {
             logger.LogWarning("Kept {Id}: {Error}", unreadable.Id, unreadable.Error);
@@ -98,7 +100,7 @@ public sealed class RetentionJob(
             try
             {
                 // The cutoff is taken now, right before deleting, and the backend checks each message against it again.
-                var result = await backend.DeleteAsync(victims.Select(v => v.Message).ToList(), policy.CutoffFor(decision, time.GetUtcNow()), cancellationToken);
+                var result = await backend.DeleteAsync(scan, victims.Select(v => v.Message).ToList(), policy.CutoffFor(decision, time.GetUtcNow()), cancellationToken);
                 deleted[decision] = victims.Where(v => result.Gone.Contains(v.Message.Id)).ToList();
                 deleted[decision].ForEach(v => LogVictim("Deleted", v, plan.Now));
                 failure = result.Error;

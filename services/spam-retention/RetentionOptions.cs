@@ -10,10 +10,17 @@ public sealed class RetentionOptions : IValidatableObject
     /// <summary><c>dovecot</c> (doveadm, the default), <c>imap</c> or <c>maildir</c>.</summary>
     public RetentionBackendKind Backend { get; set; } = RetentionBackendKind.Dovecot;
 
-    /// <summary>The mailbox owner, e.g. <c>spam@example.test</c> (doveadm -u; the maildir backend's force-resync).</summary>
+    /// <summary>
+    /// The mailbox owner, e.g. <c>spam@example.test</c> (doveadm -u; the maildir backend's force-resync). Exact: doveadm
+    /// reads <c>*</c> and <c>?</c> in it as a mask of users, so they are refused.
+    /// </summary>
     public string? User { get; set; }
 
-    /// <summary>The mailbox (folder) to clean (default INBOX).</summary>
+    /// <summary>
+    /// The mailbox (folder) to clean (default INBOX), as IMAP names it (<c>Junk</c>, <c>Archive/Spam</c>). Exact: doveadm
+    /// reads <c>*</c> and <c>%</c> as patterns, and <c>.</c> or <c>..</c> would lead the maildir backend out of the Maildir,
+    /// so pattern characters, empty, <c>.</c> and <c>..</c> segments and a leading <c>/</c> are refused.
+    /// </summary>
     [Required]
     public string Mailbox { get; set; } = "INBOX";
 
@@ -36,7 +43,7 @@ public sealed class RetentionOptions : IValidatableObject
     [Range(0, int.MaxValue)]
     public int MaxDelete { get; set; } = 5000;
 
-    /// <summary>Headers whose presence marks automated mail (comma-separated; default List-Unsubscribe).</summary>
+    /// <summary>Headers whose presence (with a value) marks automated mail (comma-separated field names; default List-Unsubscribe).</summary>
     [Required]
     public string PresenceMarkers { get; set; } = "List-Unsubscribe";
 
@@ -57,6 +64,11 @@ public sealed class RetentionOptions : IValidatableObject
         if (Backend == RetentionBackendKind.Maildir && string.IsNullOrWhiteSpace(Maildir))
         {
             yield return new ValidationResult("required with Retention__Backend=maildir", [nameof(Maildir)]);
+        }
+
+        foreach (var failure in RetentionScope.Check(this))
+        {
+            yield return failure;
         }
 
         if (AutomatedAfter > HumanAfter)

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Options;
 namespace MailserverWorkers.SpamRetention;
 
 /// <summary>
-/// The rules. A message is automated when it has a presence marker (List-Unsubscribe), a Precedence of bulk, list
-/// or junk, or an Auto-Submitted other than <c>no</c> (RFC 3834 says <c>no</c> means sent by a person). Automated
+/// The rules. A message is automated when it has a presence marker (List-Unsubscribe) with a value, a Precedence of
+/// bulk, list or junk, or an Auto-Submitted whose value is neither empty nor <c>no</c> (RFC 3834 says <c>no</c> means
+/// sent by a person). Every occurrence of a repeated field counts on its own: one automated occurrence marks the
+/// message. A field with an empty value says nothing (it keeps the message under the longer human rule). Automated
 /// and older than 14 days: delete; not automated and older than 90 days: delete; everything else: keep. "Older"
 /// is strict: a message exactly 14 days old stays. Age is the time the server received the message.
 /// </summary>
@@ -45,11 +47,11 @@ public sealed class RetentionPolicy
         var mask = 0;
         for (var i = 0; i < presenceMarkers.Length; i++)
         {
-            mask |= headers.Has(presenceMarkers[i]) ? 1 << i : 0;
+            mask |= headers.Any(presenceMarkers[i], static v => v.Length > 0) ? 1 << i : 0;
         }
 
         mask |= headers.Any("Precedence", isBulkPrecedence) ? 1 << presenceMarkers.Length : 0;
-        mask |= options.AutoSubmitted && headers.Any("Auto-Submitted", static v => !Token(v).Equals("no", StringComparison.OrdinalIgnoreCase))
+        mask |= options.AutoSubmitted && headers.Any("Auto-Submitted", static v => Token(v) is { Length: > 0 } token && !token.Equals("no", StringComparison.OrdinalIgnoreCase))
             ? 1 << (presenceMarkers.Length + 1)
             : 0;
         // One shared list per combination of markers, not one per message.

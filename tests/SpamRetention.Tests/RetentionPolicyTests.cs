@@ -38,6 +38,27 @@ public sealed class RetentionPolicyTests
     public void MarkersOf_FindsNone_ForMailFromPeople(string name, string value) =>
         Assert.Empty(Policy.MarkersOf(Headers((name, value))));
 
+    // Each occurrence of a repeated field counts on its own; a field with an empty value says nothing.
+    [Theory]
+    [InlineData("Auto-Submitted: no\nAuto-Submitted: no\n\n", "")]
+    [InlineData("Auto-Submitted: no\nAuto-Submitted: auto-replied\n\n", "Auto-Submitted")]
+    [InlineData("Precedence: first-class\nPrecedence: bulk\n\n", "Precedence")]
+    [InlineData("Precedence: bulk\nPrecedence: first-class\n\n", "Precedence")]
+    [InlineData("List-Unsubscribe:\nAuto-Submitted:\nPrecedence:\n\n", "")]
+    [InlineData("List-Unsubscribe:  \n \nAuto-Submitted: \t\n\n", "")]
+    [InlineData("List-Unsubscribe\n\n", "")]
+    [InlineData("List-Unsubscribe:\n <mailto:u@list.example>\n\n", "List-Unsubscribe")]
+    [InlineData("From sender Mon Jan  1 00:00:00 2002\nList-Unsubscribe: <x>\nPrecedence: list\n\n", "List-Unsubscribe+Precedence")]
+    [InlineData("Auto-Submitted: no (vacation off); x=1\n\n", "")]
+    [InlineData("Auto-Submitted: ;\n\n", "")]
+    public void MarkersOf_ARawHeader_CountsEachOccurrence_AndIgnoresEmptyValues(string raw, string markers)
+    {
+        var (headers, error) = new HeaderBlockReader(Policy.MarkerHeaderNames.ToList()).Parse(System.Text.Encoding.ASCII.GetBytes(raw));
+
+        Assert.Null(error);
+        Assert.Equal(markers, string.Join("+", Policy.MarkersOf(headers!)));
+    }
+
     [Fact]
     public void MarkersAndValues_AreConfigurable()
     {

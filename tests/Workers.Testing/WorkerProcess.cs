@@ -40,6 +40,7 @@ public static class WorkerProcess
     /// <paramref name="environment"/> as its configuration. With <paramref name="terminateWhen"/>, the process gets
     /// SIGTERM (as Kubernetes sends it) when the output has a line that matches it. With
     /// <paramref name="captureStandardErrorSeparately"/>, <see cref="WorkerRun.Output"/> holds standard output alone.
+    /// With <paramref name="runAs"/>, it runs as that user (runuser), as a worker that shares the mail server's uid does.
     /// </summary>
     public static async Task<WorkerRun> RunAsync(
         string assemblyName,
@@ -47,10 +48,19 @@ public static class WorkerProcess
         IEnumerable<string>? arguments = null,
         TimeSpan? timeout = null,
         Func<string, bool>? terminateWhen = null,
-        bool captureStandardErrorSeparately = false)
+        bool captureStandardErrorSeparately = false,
+        string? runAs = null)
     {
         var dll = WorkerAssembly(assemblyName);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(runAs is null ? "dotnet" : "/usr/sbin/runuser") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (runAs is not null)
+        {
+            foreach (var argument in (string[])["-u", runAs, "--", "dotnet"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments ?? [])
         {
