@@ -57,8 +57,9 @@ internal sealed partial class MaildirDirectory : IDisposable
             // Components above the last are only passed through: O_PATH needs no read permission on them.
             var next = OpenAt(current, parts[i], (i == parts.Length - 1 ? ORdonly : OPath) | ODirectory | ONofollow | OCloexec);
             var errno = Marshal.GetLastPInvokeError();
+            var refusal = next >= 0 ? null : Refusal(current, parts[i], walked, errno);
             _ = Close(current);
-            current = next >= 0 ? next : throw new RetentionFailedException(Refusal(walked, errno));
+            current = refusal is null ? next : throw new RetentionFailedException(refusal);
         }
 
         return new MaildirDirectory(current, absolutePath);
@@ -72,7 +73,7 @@ internal sealed partial class MaildirDirectory : IDisposable
         var path = System.IO.Path.Combine(Path, name);
         return child >= 0 ? new MaildirDirectory(child, path)
             : errno == ENOENT ? null
-            : throw new RetentionFailedException(Refusal(path, errno));
+            : throw new RetentionFailedException(Refusal(fd, name, path, errno));
     }
 
     /// <summary>The entries (not <c>.</c> and <c>..</c>) with their type from the directory itself, no look at each.</summary>
@@ -155,10 +156,12 @@ internal sealed partial class MaildirDirectory : IDisposable
 
     public void Dispose() => _ = Close(fd);
 
-    private static string Refusal(string path, int errno) => errno switch
+    // With O_DIRECTORY, Linux answers ENOTDIR for a link as for a file: a look at the entry itself tells them apart.
+    private static string Refusal(int directory, string name, string path, int errno) => errno switch
     {
-        ELOOP => $"{path} is a symbolic link: not followed (name the real path)",
-        ENOTDIR => $"{path} is not a directory (or is a symbolic link: not followed)",
+        ELOOP or ENOTDIR when Stat(directory, name, AtSymlinkNofollow, out var st) == 0 && State(st).Kind == FileKind.SymbolicLink =>
+            $"{path} is a symbolic link: not followed (name the real path)",
+        ELOOP or ENOTDIR => $"{path} is not a directory",
         ENOENT => $"{path} does not exist",
         _ => $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}",
     };

@@ -45,8 +45,12 @@ public sealed class KubernetesExecTests : IAsyncLifetime
         Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total"));
         var commands = api.Commands.ToList();
         Assert.StartsWith("doveadm -c ", commands[0]);
-        Assert.Contains(" -f json fetch -u retention@example.test uid date.received.unixtime size.physical hdr.list-unsubscribe hdr.precedence hdr.auto-submitted hdr.from mailbox INBOX all", commands[0]);
-        Assert.Contains(commands, c => c.Contains(" expunge -u retention@example.test mailbox INBOX uid ", StringComparison.Ordinal) && c.Contains(" before ", StringComparison.Ordinal));
+        Assert.EndsWith(" -f json mailbox status -u retention@example.test guid uidvalidity INBOX", commands[0]);
+        var guid = (await RetentionMaildir.RunAsync("doveadm", "-c", stack.DovecotConfig, "mailbox", "status", "-u", stack.RetentionUser, "guid", "INBOX")).Trim().Split('=')[1];
+        // After the one look-up by name, the folder is addressed only by its GUID.
+        Assert.Contains(commands, c => System.Text.RegularExpressions.Regex.IsMatch(c, $" -f json fetch -u retention@example.test user mailbox-guid uid date.received.unixtime size.physical hdr mailbox-guid {guid} uid [0-9]+:[0-9]+$"));
+        Assert.Contains(commands, c => c.Contains($" expunge -u retention@example.test mailbox-guid {guid} uid ", StringComparison.Ordinal) && c.Contains(" before ", StringComparison.Ordinal));
+        Assert.DoesNotContain(commands, c => c.Contains(" mailbox INBOX", StringComparison.Ordinal));
     }
 
     [Fact]

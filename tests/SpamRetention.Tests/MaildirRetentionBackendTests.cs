@@ -1,93 +1,200 @@
-using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 using MailserverWorkers.Testing;
 
 namespace MailserverWorkers.SpamRetention.Tests;
 
-/// <summary>The maildir backend on retention@'s real Maildir, with the awkward files the tests make, then Dovecot's force-resync.</summary>
+/// <summary>The maildir backend on retention@'s real Maildir, with what an unlucky restore or an attacker leaves there.</summary>
 [Collection(RetentionMailboxCollection.Name)]
 public sealed class MaildirRetentionBackendTests
 {
     private readonly MailStack stack = MailStack.Instance;
 
-    [Fact]
-    public async Task Maildir_DeletesOnlyParsableOldMail_KeepsTheRest_AndNeverLeavesTheMaildir()
+    private Dictionary<string, string> Environment()
     {
-        await RetentionMailbox.ResetAsync(stack);
-        var maildir = stack.MaildirOf(stack.RetentionUser);
-        var cur = Path.Combine(maildir, "cur");
-        var outside = Path.Combine(Path.GetTempPath(), $"retention-outside-{Guid.NewGuid():N}.eml");
-        await File.WriteAllTextAsync(outside, "From: x@y.z\nSubject: outside\n\nbody\n");
-        File.SetLastWriteTimeUtc(outside, DateTime.UtcNow.AddDays(-200));
-        var files = new Dictionary<string, (byte[] Raw, double AgeDays)>
-        {
-            ["human-old"] = (Ascii("From: p@example.net\nSubject: hi\n\nold personal mail\n"), 200),
-            ["folded-precedence"] = (Ascii("From: n@list.example\nPrecedence:\n bulk\nSubject: news\n\nbody\n"), 20),
-            ["auto-submitted-no"] = (Ascii("From: p@example.net\nAuto-Submitted: no\n\nbody\n"), 20),
-            ["marker-in-body"] = (Ascii("From: p@example.net\nSubject: fwd\n\nList-Unsubscribe: <mailto:x@y>\nPrecedence: bulk\n"), 20),
-            ["x-precedence"] = (Ascii("From: p@example.net\nX-Precedence: bulk\n\nbody\n"), 20),
-            ["header-over-64k"] = (Ascii("From: p@example.net\nX-Big: " + new string('b', 70_000) + "\n\nbody\n"), 200),
-            ["binary"] = ([0x00, 0xff, 0x13, 0x37, 0x0a, 0x0a, 0x00], 200),
-            ["empty"] = ([], 200),
-            ["latin1-bulk"] = (Encoding.Latin1.GetBytes("From: J\u00f6rg <j@list.example>\nPrecedence: list\nSubject: caf\u00e9\n\nbody\n"), 20),
-            ["no-body"] = (Ascii("From: p@example.net\nSubject: header only"), 200),
-        };
-        foreach (var (name, (raw, age)) in files)
-        {
-            await WriteMessageAsync(cur, name, raw, age);
-        }
-
-        var link = Path.Combine(cur, "1700000000.symlink.test:2,");
-        File.CreateSymbolicLink(link, outside);
-        await WriteMessageAsync(Path.Combine(maildir, "tmp"), "in-delivery", Ascii("From: p@example.net\n\nstill being written\n"), 200);
-        Chown(maildir);
         var environment = RetentionEnvironment.For(stack, "maildir");
         environment["Retention__MaxDeletePercent"] = "100";
+        return environment;
+    }
 
-        var run = await RetentionEnvironment.RunAsync(environment);
+    private static byte[] Old(string subject) => Encoding.ASCII.GetBytes($"From: p@example.net\nSubject: {subject}\n\nold personal mail\n");
 
-        Assert.True(run.ExitCode == 0, run.ToString());
-        string[] deleted = ["human-old", "folded-precedence", "latin1-bulk", "no-body"];
-        foreach (var name in files.Keys)
+    /// <summary>A folder outside the Maildir holding a 100-day-old message: the bait for a followed link.</summary>
+    private static async Task<string> BaitAsync()
+    {
+        var outside = Directory.CreateTempSubdirectory("retention-outside-").FullName;
+        foreach (var sub in (string[])["cur", "new", "tmp"])
         {
-            Assert.True(File.Exists(Path.Combine(cur, Filename(name))) != deleted.Contains(name), $"{name}: {run}");
+            Directory.CreateDirectory(Path.Combine(outside, sub));
         }
 
-        Assert.True(File.Exists(outside), "the symlink's target outside the Maildir is untouched");
-        Assert.True(File.Exists(link));
-        Assert.True(File.Exists(Path.Combine(maildir, "tmp", Filename("in-delivery"))));
-        Assert.Equal(4, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));
-        Assert.Contains("symbolic link (not followed)", run.Output);
-        Assert.Contains("no end of header within 64 KiB", run.Output);
-        Assert.Contains("empty file", run.Output);
-        Assert.Equal(2, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total"));
-        Assert.Equal(2, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
-        File.Delete(link);
-        File.Delete(outside);
-        foreach (var name in files.Keys)
-        {
-            File.Delete(Path.Combine(cur, Filename(name)));
-        }
+        await RetentionMaildir.WriteAsync(Path.Combine(outside, "cur"), "bait", Old("outside"), DateTimeOffset.UtcNow.AddDays(-100));
+        return outside;
+    }
 
-        File.Delete(Path.Combine(maildir, "tmp", Filename("in-delivery")));
+    [Theory]
+    [InlineData("cur")]
+    [InlineData("new")]
+    [InlineData("the Maildir root")]
+    [InlineData("a folder above the root")]
+    [InlineData("the .Junk folder")]
+    public async Task ALinkAtAnyComponent_IsRefusedAndNamed_AndNothingIsDeletedAnywhere(string where)
+    {
         await RetentionMailbox.ResetAsync(stack);
+        var root = RetentionMaildir.Root(stack);
+        var outside = await BaitAsync();
+        var bait = Path.Combine(outside, "cur", RetentionMaildir.FileName("bait"));
+        var own = await RetentionMaildir.WriteAsync(RetentionMaildir.Cur(stack), "own-old", Old("own"), DateTimeOffset.UtcNow.AddDays(-100));
+        var environment = Environment();
+        var links = Directory.CreateTempSubdirectory("retention-links-").FullName;
+        string? movedAside = null;
+        string link;
+        switch (where)
+        {
+            case "cur" or "new":
+                link = Path.Combine(root, where);
+                movedAside = link + ".aside";
+                Directory.Move(link, movedAside);
+                File.CreateSymbolicLink(link, Path.Combine(outside, "cur"));
+                break;
+            case "the Maildir root":
+                link = Path.Combine(links, "Maildir");
+                File.CreateSymbolicLink(link, root);
+                environment["Retention__Maildir"] = link;
+                break;
+            case "a folder above the root":
+                link = Path.Combine(links, "retention");
+                File.CreateSymbolicLink(link, Path.GetDirectoryName(root)!);
+                environment["Retention__Maildir"] = Path.Combine(link, "Maildir");
+                break;
+            default:
+                link = Path.Combine(root, ".LinkedAway");
+                File.CreateSymbolicLink(link, outside);
+                environment["Retention__Mailbox"] = "LinkedAway";
+                break;
+        }
+
+        try
+        {
+            var run = await RetentionEnvironment.RunAsync(environment);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains($"{link} is a symbolic link: not followed (name the real path)", run.Output);
+            Assert.True(File.Exists(bait), "the message the link pointed at is untouched");
+            Assert.True(File.Exists(own) || where is "cur", "nothing in the Maildir either");
+            Assert.DoesNotContain("last_success", run.Output);
+        }
+        finally
+        {
+            File.Delete(link);
+            if (movedAside is not null)
+            {
+                Directory.Move(movedAside, link);
+            }
+
+            Directory.Delete(outside, recursive: true);
+            Directory.Delete(links, recursive: true);
+            File.Delete(own);
+        }
     }
 
-    private static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
-
-    private static string Filename(string name) => $"1700000000.{name}.test:2,";
-
-    private static async Task WriteMessageAsync(string directory, string name, byte[] raw, double ageDays)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NonRegularEntries_AreNamedAndKept_NeverOpened_AndTheRestIsDeleted(bool dryRun)
     {
-        var path = Path.Combine(directory, Filename(name));
-        await File.WriteAllBytesAsync(path, raw);
-        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-ageDays));
+        await RetentionMailbox.ResetAsync(stack);
+        var cur = RetentionMaildir.Cur(stack);
+        var outside = await BaitAsync();
+        var old = DateTimeOffset.UtcNow.AddDays(-100);
+        var own = await RetentionMaildir.WriteAsync(cur, "own-old", Old("own"), old);
+        string Special(string name) => Path.Combine(cur, RetentionMaildir.FileName(name));
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            // A FIFO nobody writes to: opening it for reading would block the run for ever, SIGTERM or not.
+            await RetentionMaildir.RunAsync("mkfifo", Special("fifo"));
+            socket.Bind(new UnixDomainSocketEndPoint(Special("socket")));
+            await RetentionMaildir.RunAsync("mknod", Special("device"), "c", "1", "3");
+            Directory.CreateDirectory(Special("directory"));
+            File.CreateSymbolicLink(Special("link"), Path.Combine(outside, "cur", RetentionMaildir.FileName("bait")));
+            foreach (var name in (string[])["fifo", "socket", "device", "directory", "link"])
+            {
+                await RetentionMaildir.RunAsync("touch", "-h", "-d", "100 days ago", Special(name));
+            }
+
+            await RetentionMaildir.ChownAsync(RetentionMaildir.Root(stack));
+
+            var run = await WorkerProcess.RunAsync("spam-retention", Environment(), dryRun ? ["--dry-run"] : [], TimeSpan.FromSeconds(60));
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains($"Kept cur/{RetentionMaildir.FileName("fifo")}: not a regular file (fifo; not read)", run.Output);
+            Assert.Contains($"Kept cur/{RetentionMaildir.FileName("socket")}: not a regular file (socket; not read)", run.Output);
+            Assert.Contains($"Kept cur/{RetentionMaildir.FileName("device")}: not a regular file (characterdevice; not read)", run.Output);
+            Assert.Contains($"Kept cur/{RetentionMaildir.FileName("directory")}: not a regular file (directory; not read)", run.Output);
+            Assert.Contains($"Kept cur/{RetentionMaildir.FileName("link")}: symbolic link (not followed)", run.Output);
+            Assert.Equal(5, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));
+            Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
+            Assert.Equal(dryRun, File.Exists(own));
+            Assert.True(File.Exists(Path.Combine(outside, "cur", RetentionMaildir.FileName("bait"))));
+            Assert.All(["fifo", "socket", "device", "directory", "link"], name => Assert.True(Path.Exists(Special(name)) || File.ResolveLinkTarget(Special(name), false) is not null, name));
+        }
+        finally
+        {
+            foreach (var name in (string[])["fifo", "socket", "device", "link"])
+            {
+                File.Delete(Special(name));
+            }
+
+            Directory.Delete(Special("directory"));
+            File.Delete(own);
+            Directory.Delete(outside, recursive: true);
+        }
     }
 
-    // Dovecot (as vmail) must be able to resync the folder after the worker (as root here) deleted from it.
-    private static void Chown(string maildir)
+    [Fact]
+    public async Task AFolderWithoutCurAndNew_IsAnError_NotAnEmptyMailbox()
     {
-        using var chown = Process.Start("chown", ["-R", "-h", "vmail:vmail", maildir])!;
-        chown.WaitForExit();
+        // An empty volume, as a failed mount leaves it: a lost+found and nothing else.
+        var empty = Directory.CreateTempSubdirectory("retention-empty-").FullName;
+        Directory.CreateDirectory(Path.Combine(empty, "lost+found"));
+        var environment = Environment();
+        environment["Retention__Maildir"] = empty;
+        try
+        {
+            var run = await RetentionEnvironment.RunAsync(environment);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains($"{empty} has no cur/: not a Maildir folder (is the volume mounted, is Retention__Maildir right?)", run.Output);
+            Assert.DoesNotContain("last_success", run.Output);
+            Assert.DoesNotContain("   at ", run.Output);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AFileNameThatIsNotUtf8_IsNamedEscaped_AndKept()
+    {
+        await RetentionMailbox.ResetAsync(stack);
+        var cur = RetentionMaildir.Cur(stack);
+        var own = await RetentionMaildir.WriteAsync(cur, "own-old", Old("own"), DateTimeOffset.UtcNow.AddDays(-100));
+        // .NET cannot name such a file itself; the shell's printf can.
+        await RetentionMaildir.RunAsync("sh", "-c", $"printf 'From: p@example.net\\n\\nold\\n' > \"$(printf '{cur}/1700000000.bad\\377name.test:2,')\" && touch -d '100 days ago' {cur}/1700000000.bad*");
+        try
+        {
+            var run = await RetentionEnvironment.RunAsync(Environment());
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains(@"Kept cur/1700000000.bad\xffname.test:2,: file name is not UTF-8 (not read)", run.Output);
+            Assert.False(File.Exists(own));
+            Assert.Single(Directory.EnumerateFiles(cur, "1700000000.bad*"));
+        }
+        finally
+        {
+            await RetentionMaildir.RunAsync("sh", "-c", $"rm -f {cur}/1700000000.bad*");
+        }
     }
 }
