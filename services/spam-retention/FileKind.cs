@@ -2,7 +2,7 @@ namespace MailserverWorkers.SpamRetention;
 
 /// <summary>
 /// A directory entry's kind, numbered as <c>d_type</c> is (and <c>st_mode &gt;&gt; 12</c>); <see cref="Unknown"/> where
-/// the file system does not say, <see cref="Unnamed"/> for a name that is not UTF-8 (it could not be named back exactly).
+/// the file system does not say, <see cref="Unnamed"/> for a name that is not UTF-8 or holds control characters (it could not be named back exactly, or safely).
 /// </summary>
 internal enum FileKind : byte
 {

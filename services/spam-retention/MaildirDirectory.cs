@@ -103,7 +103,8 @@ internal sealed partial class MaildirDirectory : IDisposable
                     continue;
                 }
 
-                var exact = IsExactUtf8(entry + 19);
+                // A name that is not UTF-8 could not be named back exactly; one with control characters could forge log lines.
+                var exact = IsExactUtf8(entry + 19) && !name.Any(char.IsControl);
                 entries.Add(new DirectoryEntry(exact ? name : Escape(entry + 19), exact ? type : FileKind.Unnamed));
             }
 

@@ -169,7 +169,7 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
         {
             FileKind.Regular or FileKind.Unknown => null,
             FileKind.SymbolicLink => "symbolic link (not followed)",
-            FileKind.Unnamed => "file name is not UTF-8 (not read)",
+            FileKind.Unnamed => "file name is not plain UTF-8 text (not read)",
             var kind => $"not a regular file ({kind.ToString().ToLowerInvariant()}; not read)",
         };
         if (unread is not null)

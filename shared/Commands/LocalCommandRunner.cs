@@ -47,8 +47,9 @@ public sealed class LocalCommandRunner : ICommandRunner
             await process.WaitForExitAsync(cancellationToken);
             return new CommandResult(process.ExitCode, error);
         }
-        catch (OperationCanceledException)
+        catch
         {
+            // Cancelled, or the reader gave up on the output: the command must not outlive the call.
             process.Kill(entireProcessTree: true);
             throw;
         }

@@ -31,7 +31,7 @@ public sealed class WorkerConsoleFormatter() : ConsoleFormatter(FormatterName)
         textWriter.Write(' ');
         textWriter.Write(category);
         textWriter.Write(": ");
-        textWriter.WriteLine(message.ReplaceLineEndings(" "));
+        textWriter.WriteLine(Printable(message.ReplaceLineEndings(" ")));
         if (logEntry.Exception is not null)
         {
             foreach (var line in logEntry.Exception.ToString().Split('\n'))
@@ -40,6 +40,24 @@ public sealed class WorkerConsoleFormatter() : ConsoleFormatter(FormatterName)
                 textWriter.WriteLine(line.TrimEnd('\r'));
             }
         }
+    }
+
+    // Header values, file names and server replies are quoted in log lines: an escape sequence or a NUL from a
+    // message must not reach the operator's terminal or log pipeline as itself.
+    private static string Printable(string text)
+    {
+        if (!text.Any(c => char.IsControl(c) && c != '\t'))
+        {
+            return text;
+        }
+
+        var escaped = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            escaped.Append(char.IsControl(c) && c != '\t' ? $"\\x{(int)c:x2}" : c.ToString());
+        }
+
+        return escaped.ToString();
     }
 
     private static string Level(LogLevel level) => level switch

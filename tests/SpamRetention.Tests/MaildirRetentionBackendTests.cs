@@ -176,21 +176,25 @@ public sealed class MaildirRetentionBackendTests
     }
 
     [Fact]
-    public async Task AFileNameThatIsNotUtf8_IsNamedEscaped_AndKept()
+    public async Task AFileNameThatIsNotUtf8_OrHoldsControlCharacters_IsNamedEscaped_AndKept()
     {
         await RetentionMailbox.ResetAsync(stack);
         var cur = RetentionMaildir.Cur(stack);
         var own = await RetentionMaildir.WriteAsync(cur, "own-old", Old("own"), DateTimeOffset.UtcNow.AddDays(-100));
         // .NET cannot name such a file itself; the shell's printf can.
-        await RetentionMaildir.RunAsync("sh", "-c", $"printf 'From: p@example.net\\n\\nold\\n' > \"$(printf '{cur}/1700000000.bad\\377name.test:2,')\" && touch -d '100 days ago' {cur}/1700000000.bad*");
+        foreach (var octal in (string[])["\\377", "\\033[31m"])
+        {
+            await RetentionMaildir.RunAsync("sh", "-c", $"printf 'From: p@example.net\\n\\nold\\n' > \"$(printf '{cur}/1700000000.bad{octal}name.test:2,')\" && touch -d '100 days ago' {cur}/1700000000.bad*");
+        }
         try
         {
             var run = await RetentionEnvironment.RunAsync(Environment());
 
             Assert.True(run.ExitCode == 0, run.ToString());
-            Assert.Contains(@"Kept cur/1700000000.bad\xffname.test:2,: file name is not UTF-8 (not read)", run.Output);
+            Assert.Contains(@"Kept cur/1700000000.bad\xffname.test:2,: file name is not plain UTF-8 text (not read)", run.Output);
+            Assert.Contains(@"Kept cur/1700000000.bad\x1b[31mname.test:2,: file name is not plain UTF-8 text (not read)", run.Output);
             Assert.False(File.Exists(own));
-            Assert.Single(Directory.EnumerateFiles(cur, "1700000000.bad*"));
+            Assert.Equal(2, Directory.EnumerateFiles(cur, "1700000000.bad*").Count());
         }
         finally
         {

@@ -26,6 +26,14 @@ public sealed class WorkerConsoleFormatterTests
     }
 
     [Fact]
+    public void Write_EscapesControlCharacters_SoAQuotedHeaderCannotDriveTheTerminal()
+    {
+        var line = Format(LogLevel.Warning, "Kept cur/x: from \u001b[2J\u0000evil\u007f\tend\r\nnext");
+
+        Assert.EndsWith(@"RoundtripProbeJob: Kept cur/x: from \x1b[2J\x00evil\x7f" + "\tend next" + Environment.NewLine, line);
+    }
+
+    [Fact]
     public void Write_IndentsAnExceptionOnTheFollowingLines()
     {
         var lines = Format(LogLevel.Error, "failed", new InvalidOperationException("boom")).Split(Environment.NewLine);
