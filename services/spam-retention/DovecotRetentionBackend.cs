@@ -123,7 +123,7 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
             },
             cancellationToken);
         // The name holds no pattern (RetentionScope), so one row, of this mailbox, is all doveadm may answer.
-        if (rows is not [var row] || row.GetValueOrDefault("mailbox") != Retention.Mailbox ||
+        if (rows is not [var row] || !SameMailbox(row.GetValueOrDefault("mailbox"), Retention.Mailbox) ||
             row.GetValueOrDefault("guid") is not { Length: 32 } guid || !guid.All(char.IsAsciiHexDigit) ||
             row.GetValueOrDefault("uidvalidity") is not { Length: > 0 } uidValidity)
         {
@@ -195,6 +195,10 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
             }
         }
     }
+
+    // INBOX is the one name IMAP compares without regard to case (RFC 3501 5.1); doveadm answers it as "INBOX".
+    private static bool SameMailbox(string? answered, string configured) =>
+        answered == configured || (configured.Equals("INBOX", StringComparison.OrdinalIgnoreCase) && answered == "INBOX");
 
     private static long Uid(Dictionary<string, string> row) =>
         row.TryGetValue("uid", out var uid) ? long.Parse(uid, NumberStyles.None, CultureInfo.InvariantCulture) : throw new InvalidDataException("a row without uid");

@@ -197,6 +197,32 @@ public sealed class RetentionBackendTests
         }
     }
 
+    [Theory]
+    [InlineData("dovecot")]
+    [InlineData("imap")]
+    [InlineData("maildir")]
+    public async Task INBOX_MayBeNamedInAnyCase_AsIMAPAllows(string backend)
+    {
+        await RetentionMailbox.ResetAsync(stack);
+        var written = await RetentionMaildir.WriteAsync(RetentionMaildir.Cur(stack), "inbox-case", Personal("old"), DateTimeOffset.UtcNow.AddDays(-100));
+        await RetentionMaildir.ChownAsync(RetentionMaildir.Root(stack));
+        var environment = RetentionEnvironment.For(stack, backend);
+        environment["Retention__Mailbox"] = "inbox";
+        environment["Retention__MaxDeletePercent"] = "100";
+        try
+        {
+            var run = await RetentionEnvironment.RunAsync(environment, "--dry-run");
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
+        }
+        finally
+        {
+            File.Delete(written);
+            await RetentionMailbox.ResetAsync(stack);
+        }
+    }
+
     [Fact]
     public async Task DoveadmFailingBeforeAnyOutput_IsOneLineWithDoveadmsOwnMessage()
     {
