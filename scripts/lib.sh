@@ -23,10 +23,12 @@ publish_worker() {
   dotnet publish "$project" -c Release -r "linux-$arch" --self-contained false -o "$repo/artifacts/$name" --nologo -v quiet >/dev/null
 }
 
-# rsync for backup-runner; setfacl/getfattr (acl, attr) for the backup tests, which build and read trees with ACLs and xattrs.
+# rsync for backup-runner; setfacl/getfattr (acl, attr) for the backup tests, which build and read trees with ACLs and
+# xattrs; faketime (libfaketime) for the tests that run the worker with its clock moved a year forward or weeks back.
 ensure_backup_tools() {
-  command -v rsync >/dev/null 2>&1 && command -v setfacl >/dev/null 2>&1 && command -v getfattr >/dev/null 2>&1 && return 0
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends rsync acl attr >/dev/null
+  command -v rsync >/dev/null 2>&1 && command -v setfacl >/dev/null 2>&1 && command -v getfattr >/dev/null 2>&1 \
+    && command -v faketime >/dev/null 2>&1 && return 0
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends rsync acl attr faketime >/dev/null
 }
 
 # The chart's test tools: Go with the sprig and yaml.v3 libraries (the render harness, tests/ChartRender, built in

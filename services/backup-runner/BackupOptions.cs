@@ -32,7 +32,10 @@ public sealed partial class BackupOptions : IValidatableObject
     [Required]
     public string RsyncPath { get; set; } = "rsync";
 
-    /// <summary>More rsync arguments, split like a command line (e.g. <c>--exclude=*.lock --bwlimit=50m</c>).</summary>
+    /// <summary>
+    /// More rsync arguments, split like a command line (e.g. <c>--exclude=*.lock --bwlimit=50m</c>), from an allow-list
+    /// (<see cref="RsyncArgumentPolicy"/>): an option that would copy nothing, touch the sources or decide deletions is refused.
+    /// </summary>
     public string? RsyncArguments { get; set; }
 
     /// <summary>rsync's own I/O timeout (<c>--timeout</c>): a copy that moves no data this long fails (default 10 minutes).</summary>
@@ -53,10 +56,18 @@ public sealed partial class BackupOptions : IValidatableObject
     public bool Sync { get; set; } = true;
 
     /// <summary>
-    /// Refuse a source that is empty when the previous snapshot's copy of it was not: an unmounted volume looks like
-    /// an empty folder, and copying it would rotate the good snapshots away (default true).
+    /// Refuse a source without a single regular file (folders such as lost+found do not count) when the newest snapshot
+    /// has files of it: an unmounted volume looks like an empty folder, and copying it would rotate the good snapshots
+    /// away (default true).
     /// </summary>
     public bool RefuseEmptiedSource { get; set; } = true;
+
+    /// <summary>
+    /// Refuse a source whose regular files or bytes dropped by more than this percentage against the newest completed
+    /// snapshot, checked before and after the copy (default 50; 100 turns it off).
+    /// </summary>
+    [Range(1, 100)]
+    public double MaxShrinkPercent { get; set; } = 50;
 
     /// <summary>
     /// Treat folders named like snapshots but made before this runner (the shell CronJob's <c>2026-15/</c>) as snapshots
@@ -123,7 +134,8 @@ public sealed partial class BackupOptions : IValidatableObject
             string? error = null;
             try
             {
-                _ = CommandLineSplitter.Split(command ?? "");
+                var arguments = CommandLineSplitter.Split(command ?? "");
+                error = member == nameof(RsyncArguments) ? RsyncArgumentPolicy.Check(arguments) : null;
             }
             catch (FormatException e)
             {

@@ -20,7 +20,6 @@ internal sealed partial class DestinationLock : IDisposable
     private const int EWOULDBLOCK = 11;
     private const int ORdwr = 2;
     private const int OCreat = 0x40;
-    private const int OCloexec = 0x80000;
 
     private int fd;
 
@@ -31,11 +30,8 @@ internal sealed partial class DestinationLock : IDisposable
     {
         var path = Path.Join(destination, FileName);
         // A reader opens read-only, so restore works from a destination mounted read-only once the lock file exists.
-        var fd = NativeFileSystem.Open(path, (exclusive ? ORdwr : 0) | OCreat | OCloexec, 0x1a4 /* 0644 */);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open the lock file {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-        }
+        // Never through a link, and only the owner reads who holds it (0600).
+        var fd = NativeFileSystem.OpenOwnFile(path, (exclusive ? ORdwr : 0) | OCreat, 0x180 /* 0600 */);
 
         if (Flock(fd, (exclusive ? LockExclusive : LockShared) | LockNonBlocking) != 0)
         {

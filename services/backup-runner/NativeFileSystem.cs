@@ -33,8 +33,40 @@ internal static partial class NativeFileSystem
     private const uint StatxBasicStats = 0x7ff;
     private const int ENOENT = 2;
     private const int ENOTSUP = 95;
+    private const int ELOOP = 40;
+    private const int AtEmptyPath = 0x1000;
     private const int OCloexec = 0x80000;
-    private static readonly int ODirectory = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86 ? 0x10000 : 0x4000;
+    private static readonly bool X86 = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86;
+    private static readonly int ODirectory = X86 ? 0x10000 : 0x4000;
+
+    /// <summary>O_NOFOLLOW, which differs between architectures (asm-generic/fcntl.h vs x86's).</summary>
+    internal static readonly int ONofollow = X86 ? 0x20000 : 0x8000;
+
+    /// <summary>
+    /// Opens one of the runner's own files (the lock, a marker) never through a symbolic link, with
+    /// <paramref name="mode"/> when it creates it, and only when it is a regular file: the runner writes them as root,
+    /// and a link planted in their place must not turn that write onto another file. Returns the descriptor.
+    /// </summary>
+    public static int OpenOwnFile(string path, int flags, int mode)
+    {
+        var fd = Open(path, flags | ONofollow | OCloexec, mode);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException(errno == ELOOP
+                ? $"{path} is a symbolic link: refused (the runner never writes its own files through a link; remove it)"
+                : $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        if (Statx(fd, "", AtEmptyPath, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0 || (BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]) & 0xF000) != 0x8000)
+        {
+            _ = Close(fd);
+            throw new IOException($"{path} is not a regular file: refused (remove it)");
+        }
+
+        return fd;
+    }
 
     /// <summary>statx of <paramref name="path"/>; null when it does not exist.</summary>
     public static FileStatus? TryStat(string path)
@@ -98,6 +130,31 @@ internal static partial class NativeFileSystem
             _ = Close(fd);
         }
     }
+
+    /// <summary>realpath(3): the path with every link and <c>..</c> resolved.</summary>
+    public static string RealPath(string path)
+    {
+        var resolved = RealPathNative(path, 0);
+        if (resolved == 0)
+        {
+            throw new IOException($"cannot resolve {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved)!;
+        }
+        finally
+        {
+            Free(resolved);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint RealPathNative(string path, nint resolved);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    private static partial void Free(nint pointer);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte buffer);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using MailserverWorkers.Shared.Commands;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -65,6 +66,7 @@ public sealed class Rsync(IOptions<BackupOptions> options, TimeProvider time, IL
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        ChildEnvironment.ApplyTo(start);
         start.Environment["LC_ALL"] = "C";
         foreach (var argument in arguments)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Win32.SafeHandles;
 
 namespace MailserverWorkers.BackupRunner;
 
@@ -36,6 +37,9 @@ public sealed record SnapshotMarker
 
     public long? NewBytes { get; init; }
 
+    /// <summary>Each source's regular files and bytes in this snapshot (what the next run's shrink guard compares with).</summary>
+    public IReadOnlyDictionary<string, SourceFigures>? SourceFigures { get; init; }
+
     public static string PathIn(string folder) => Path.Join(folder, FileName);
 
     /// <summary>The marker in <paramref name="folder"/>, or null when there is none or it is not this runner's.</summary>
@@ -44,13 +48,14 @@ public sealed record SnapshotMarker
         var path = PathIn(folder);
         try
         {
-            // Never follow a link planted in place of the marker.
+            // Never follow a link planted in place of the marker: opened with O_NOFOLLOW and checked to be a regular file.
             if (NativeFileSystem.TryStat(path) is not { IsRegularFile: true, Size: < 1024 * 1024 })
             {
                 return null;
             }
 
-            var marker = JsonSerializer.Deserialize<SnapshotMarker>(File.ReadAllBytes(path), Json);
+            using var file = new FileStream(new SafeFileHandle(NativeFileSystem.OpenOwnFile(path, 0, 0), ownsHandle: true), FileAccess.Read);
+            var marker = JsonSerializer.Deserialize<SnapshotMarker>(file, Json);
             return marker is { Runner: "backup-runner", Name.Length: > 0 } ? marker : null;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
@@ -59,12 +64,17 @@ public sealed record SnapshotMarker
         }
     }
 
-    /// <summary>Writes the marker and flushes it to disk.</summary>
+    /// <summary>
+    /// Writes the marker and flushes it to disk: a fresh file (O_EXCL, never through a link, mode 0600) renamed over
+    /// the old one, which replaces a link itself and never what it points to.
+    /// </summary>
     public void WriteTo(string folder)
     {
         var path = PathIn(folder);
         var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        File.Delete(temporary);
+        const int create = 0x1 | 0x40 | 0x80; // O_WRONLY | O_CREAT | O_EXCL
+        using (var file = new FileStream(new SafeFileHandle(NativeFileSystem.OpenOwnFile(temporary, create, 0x180 /* 0600 */), ownsHandle: true), FileAccess.Write))
         {
             JsonSerializer.Serialize(file, this, Json);
             file.Flush(flushToDisk: true);

@@ -77,9 +77,11 @@ public sealed class SnapshotRun(
         var settings = options.Value;
         var sources = settings.OrderedSources();
         var previous = store.Newest();
-        CheckSources(sources, previous);
-
         var snapshotName = settings.ParsedNaming().NameFor(startedAt);
+        CheckClock(snapshotName, startedAt, previous);
+        var guard = new SourceGuard(settings);
+        var before = CheckSources(sources, previous, guard, cancellationToken);
+
         var marker = new SnapshotMarker { Name = settings.Name, StartedAt = startedAt, Sources = settings.Sources };
         if (settings.PreCommand is { Length: > 0 } pre && await hooks.RunAsync("Backup__PreCommand", pre, settings.CommandTimeout, cancellationToken) is { } preFailure)
         {
@@ -89,6 +91,7 @@ public sealed class SnapshotRun(
         string partial;
         bool resumed;
         RsyncStats stats;
+        IReadOnlyDictionary<string, SourceFigures> copied;
         int vanished;
         string? failure = null;
         try
@@ -98,7 +101,7 @@ public sealed class SnapshotRun(
             logger.LogInformation(
                 "Snapshot {Snapshot} of {Sources} into {Destination}, hard-linking unchanged files to {Previous}",
                 snapshotName, string.Join(", ", sources.Select(s => $"{s.Name}={s.Path}")), store.Destination, previous?.Name ?? "nothing (first snapshot)");
-            (stats, vanished, failure) = await CopySourcesAsync(sources, partial, previous, features, cancellationToken);
+            (stats, copied, vanished, failure) = await CopySourcesAsync(sources, partial, previous, features, cancellationToken);
         }
         finally
         {
@@ -115,12 +118,18 @@ public sealed class SnapshotRun(
             throw new BackupFailedException(failure);
         }
 
+        // Again with what rsync really copied: a volume that emptied during the copy is caught here, before promotion.
+        foreach (var (name, path) in sources)
+        {
+            guard.Check(name, path, copied[name], before[name], "during the copy");
+        }
+
         long newBytes;
         if (resumed)
         {
             // rsync counts only what it copied this time; a resumed partial also holds what the killed run copied.
-            var before = previous is null ? null : SnapshotUsage.Measure(previous.Path, null, cancellationToken).Inodes;
-            newBytes = SnapshotUsage.Measure(partial, before, cancellationToken).Usage.NewBytes;
+            var previousInodes = previous is null ? null : SnapshotUsage.Measure(previous.Path, null, cancellationToken).Inodes;
+            newBytes = SnapshotUsage.Measure(partial, previousInodes, cancellationToken).Usage.NewBytes;
         }
         else
         {
@@ -128,7 +137,7 @@ public sealed class SnapshotRun(
             newBytes = stats.TransferredFileBytes;
         }
 
-        var finished = marker with { FinishedAt = time.GetUtcNow(), Files = stats.RegularFiles, Bytes = stats.TotalFileBytes, NewBytes = newBytes };
+        var finished = marker with { FinishedAt = time.GetUtcNow(), Files = stats.RegularFiles, Bytes = stats.TotalFileBytes, NewBytes = newBytes, SourceFigures = copied };
         store.Promote(partial, snapshotName, finished, settings.Sync);
         logger.LogInformation("Snapshot {Snapshot} is complete: {Files} files, {Bytes} bytes, {NewBytes} bytes new", snapshotName, stats.RegularFiles, stats.TotalFileBytes, newBytes);
 
@@ -136,7 +145,7 @@ public sealed class SnapshotRun(
         var pruned = true;
         try
         {
-            var deleted = store.Prune(settings.Keep);
+            var deleted = store.Prune(settings.Keep, snapshotName);
             logger.LogInformation("{Count} snapshots kept ({Pruned} deleted)", store.Completed().Count, deleted.Count);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -152,9 +161,36 @@ public sealed class SnapshotRun(
             stats.TotalFileBytes, newBytes, stats.RegularFiles, vanished, snapshots);
     }
 
-    /// <summary>Every source must be there before anything is copied: a snapshot is all of them or nothing.</summary>
-    private void CheckSources(IReadOnlyList<(string Name, string Path)> sources, Snapshot? previous)
+    /// <summary>
+    /// A run whose clock is behind the newest snapshot (its finish time, or its week name) refuses: it would replace an
+    /// old week's snapshot with today's data, or rotate away what a run with a wrong clock made. Nothing is touched.
+    /// </summary>
+    private static void CheckClock(string snapshotName, DateTimeOffset now, Snapshot? newest)
     {
+        if (newest?.Marker?.FinishedAt is { } finished && now < finished)
+        {
+            throw new BackupFailedException(
+                $"this run's clock says {now:yyyy-MM-ddTHH:mm:ssZ}, before the newest snapshot {newest.Name} finished ({finished:yyyy-MM-ddTHH:mm:ssZ}): " +
+                "is the clock wrong, now or then? Nothing was copied, replaced or deleted (move a snapshot made by a wrong clock away by hand)");
+        }
+
+        if (newest is not null && string.CompareOrdinal(snapshotName, newest.Name) < 0)
+        {
+            throw new BackupFailedException(
+                $"this run's snapshot {snapshotName} ({now:yyyy-MM-ddTHH:mm:ssZ}) would sort before the newest one, {newest.Name}: is the clock wrong, now or then? " +
+                "Nothing was copied, replaced or deleted");
+        }
+    }
+
+    /// <summary>
+    /// Every source must be there, apart from the destination by its real path, and pass the guard before anything is
+    /// copied: a snapshot is all of them or nothing. Returns what the newest snapshot holds of each.
+    /// </summary>
+    private Dictionary<string, (string Snapshot, SourceFigures Figures)?> CheckSources(
+        IReadOnlyList<(string Name, string Path)> sources, Snapshot? previous, SourceGuard guard, CancellationToken cancellationToken)
+    {
+        var destination = RealFolder(options.Value.Destination!);
+        var before = new Dictionary<string, (string Snapshot, SourceFigures Figures)?>(StringComparer.Ordinal);
         foreach (var (name, path) in sources)
         {
             if (!Directory.Exists(path))
@@ -162,32 +198,41 @@ public sealed class SnapshotRun(
                 throw new BackupFailedException($"source {name} ({path}) does not exist or is not a folder");
             }
 
-            var previousCopy = previous is null ? null : Path.Join(previous.Path, name);
-            if (options.Value.RefuseEmptiedSource && FileTree.IsEmpty(path) && previousCopy is not null && Directory.Exists(previousCopy) && !FileTree.IsEmpty(previousCopy))
+            // Checked at start on the text of the paths; here through every link and mount on the way.
+            var real = RealFolder(path);
+            if (real.StartsWith(destination, StringComparison.Ordinal) || destination.StartsWith(real, StringComparison.Ordinal))
             {
-                throw new BackupFailedException(
-                    $"source {name} ({path}) is empty but was not in snapshot {previous!.Name}: an unmounted volume? (set Backup__RefuseEmptiedSource=false if it really was emptied)");
+                throw new BackupFailedException($"source {name} ({path}, really {real}) and Backup__Destination ({destination}) contain one another: the backups would copy themselves");
             }
+
+            before[name] = SourceGuard.Before(previous, name, cancellationToken);
+            guard.Check(name, path, SourceFigures.Count(path, cancellationToken), before[name], "before the copy");
         }
+
+        return before;
     }
 
-    private async Task<(RsyncStats Stats, int Vanished, string? Failure)> CopySourcesAsync(
+    private static string RealFolder(string path) => NativeFileSystem.RealPath(path).TrimEnd('/') + "/";
+
+    private async Task<(RsyncStats Stats, IReadOnlyDictionary<string, SourceFigures> Copied, int Vanished, string? Failure)> CopySourcesAsync(
         IReadOnlyList<(string Name, string Path)> sources, string partial, Snapshot? previous, DestinationFeatures features, CancellationToken cancellationToken)
     {
         var stats = RsyncStats.Zero;
+        var copied = new Dictionary<string, SourceFigures>(StringComparer.Ordinal);
         var vanished = 0;
         foreach (var (name, path) in sources)
         {
             var (sourceStats, sourceVanished, error) = await CopySourceAsync(name, path, partial, previous, features, cancellationToken);
             stats = stats.Add(sourceStats);
+            copied[name] = new SourceFigures(sourceStats.RegularFiles, sourceStats.TotalFileBytes);
             vanished += sourceVanished;
             if (error is not null)
             {
-                return (stats, vanished, $"source {name}: {error}");
+                return (stats, copied, vanished, $"source {name}: {error}");
             }
         }
 
-        return (stats, vanished, null);
+        return (stats, copied, vanished, null);
     }
 
     private async Task<(RsyncStats Stats, int Vanished, string? Error)> CopySourceAsync(

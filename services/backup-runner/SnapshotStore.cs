@@ -34,7 +34,11 @@ public sealed class SnapshotStore(string destination, SnapshotNaming naming, str
         return new SnapshotStore(settings.Destination!, settings.ParsedNaming(), settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
     }
 
-    /// <summary>The completed snapshots, oldest first.</summary>
+    /// <summary>
+    /// The completed snapshots, oldest first by the finish time in their markers (adopted ones, without a marker, first,
+    /// by name): names come from the wall clock of the run that made them, and a clock a year fast makes a name that
+    /// sorts after every real one.
+    /// </summary>
     public IReadOnlyList<Snapshot> Completed() => Scan().Completed;
 
     /// <summary>The newest completed snapshot, or null.</summary>
@@ -159,12 +163,15 @@ public sealed class SnapshotStore(string destination, SnapshotNaming naming, str
         }
     }
 
-    /// <summary>Deletes the oldest completed snapshots beyond <paramref name="keep"/>; the newest is never among them.</summary>
-    public IReadOnlyList<string> Prune(int keep)
+    /// <summary>
+    /// Deletes the oldest completed snapshots (by finish time) beyond <paramref name="keep"/>; never the newest, and
+    /// never <paramref name="madeNow"/>, the snapshot this run just made, whatever the clocks of earlier runs said.
+    /// </summary>
+    public IReadOnlyList<string> Prune(int keep, string madeNow)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
         var completed = Completed();
-        var doomed = completed.Take(Math.Max(0, completed.Count - keep)).ToList();
+        var doomed = completed.Take(Math.Max(0, completed.Count - keep)).Where(s => s.Name != madeNow).ToList();
         foreach (var snapshot in doomed)
         {
             logger.LogInformation("Deleting snapshot {Snapshot} (Backup__Keep={Keep})", snapshot.Name, keep);
@@ -224,7 +231,10 @@ public sealed class SnapshotStore(string destination, SnapshotNaming naming, str
             }
         }
 
-        contents.Completed.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        contents.Completed.Sort((a, b) =>
+            (a.Marker?.FinishedAt ?? DateTimeOffset.MinValue).CompareTo(b.Marker?.FinishedAt ?? DateTimeOffset.MinValue) is var byTime and not 0
+                ? byTime
+                : string.CompareOrdinal(a.Name, b.Name));
         return contents;
     }
 

@@ -3,7 +3,10 @@ using System.Diagnostics;
 
 namespace MailserverWorkers.Shared.Commands;
 
-/// <summary>Runs commands as child processes of the worker (no shell; arguments are passed as they are).</summary>
+/// <summary>
+/// Runs commands as child processes of the worker (no shell; arguments are passed as they are), with the minimal
+/// environment of <see cref="ChildEnvironment"/>.
+/// </summary>
 public sealed class LocalCommandRunner : ICommandRunner
 {
     /// <inheritdoc />
@@ -21,6 +24,7 @@ public sealed class LocalCommandRunner : ICommandRunner
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        ChildEnvironment.ApplyTo(start);
         foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);

@@ -16,6 +16,15 @@ public sealed class BackupConfigurationTests
     [InlineData("Backup__Acls", "yes", "Backup__Acls: must be auto, true or false")]
     [InlineData("Backup__Name", "Mail Server", "Backup__Name: must be lower-case letters, digits and '-'")]
     [InlineData("Backup__Kepe", "3", "Backup__Kepe: unknown key")]
+    [InlineData("Backup__RsyncArguments", "--dry-run", "Backup__RsyncArguments: --dry-run is not allowed (it copies nothing, and the empty snapshot would look complete); allowed: --exclude=..., --exclude-from=..., --include=..., --include-from=..., --filter=..., --bwlimit=..., --max-alloc=..., --inc-recursive, --one-file-system, -x, --checksum, -c, --open-noatime")]
+    [InlineData("Backup__RsyncArguments", "--bwlimit=50m -n", "Backup__RsyncArguments: -n is not allowed (it copies nothing")]
+    [InlineData("Backup__RsyncArguments", "--remove-source-files", "Backup__RsyncArguments: --remove-source-files is not allowed (it would empty the live mail volumes; sources are only ever read)")]
+    [InlineData("Backup__RsyncArguments", "--delete-excluded", "Backup__RsyncArguments: --delete-excluded is not allowed (the runner decides what is deleted")]
+    [InlineData("Backup__RsyncArguments", "--link-dest=/elsewhere", "Backup__RsyncArguments: --link-dest is not allowed (the runner links against its newest complete snapshot)")]
+    [InlineData("Backup__RsyncArguments", "--only-write-batch=/tmp/b", "Backup__RsyncArguments: --only-write-batch is not allowed (a batch run does not copy")]
+    [InlineData("Backup__RsyncArguments", "--max-size=1m", "Backup__RsyncArguments: --max-size is not allowed (it leaves files out")]
+    [InlineData("Backup__RsyncArguments", "--exclude", "Backup__RsyncArguments: --exclude needs a value")]
+    [InlineData("Backup__RsyncArguments", "-av", "Backup__RsyncArguments: -av is not allowed; allowed:")]
     public async Task ABadKey_Exits2_WithOneLineNamingIt(string key, string value, string expected)
     {
         var environment = Valid();
@@ -27,6 +36,21 @@ public sealed class BackupConfigurationTests
         var line = Assert.Single(run.Lines);
         Assert.StartsWith("backup-runner: configuration invalid: ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--exclude=*.lock --bwlimit=50m")]
+    [InlineData("--exclude dovecot.index.cache --include=cur/*** --filter='- *.tmp' --inc-recursive -x --checksum")]
+    public async Task AllowedRsyncArguments_PassValidation(string arguments)
+    {
+        var environment = Valid();
+        environment["Backup__RsyncArguments"] = arguments;
+
+        // Past validation, the run stops at the missing destination: exit 1, not 2.
+        var run = await WorkerProcess.RunAsync("backup-runner", environment);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("Backup__Destination /backups does not exist (is the volume mounted?)", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

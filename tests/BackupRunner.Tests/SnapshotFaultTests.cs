@@ -180,7 +180,7 @@ public sealed class SnapshotFaultTests
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal(1, emptied.ExitCode);
-        Assert.Contains($"source data ({volumes.Data}) is empty but was not in snapshot {Week}: an unmounted volume?", emptied.Output, StringComparison.Ordinal);
+        Assert.Contains($"source data ({volumes.Data}) holds no regular file before the copy, but snapshot {Week} has 1 files, 100 bytes: an unmounted volume?", emptied.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Join(volumes.Destination, Week, "data", "cur", "message")));
     }
 
@@ -194,11 +194,11 @@ public sealed class SnapshotFaultTests
         var environment = BackupRunnerEnvironment.For(volumes, TestNames.Unique());
         environment["Backup__PreCommand"] = $"sh -c 'echo quiesced >> \"$0\"' {journal}";
         environment["Backup__PostCommand"] = $"sh -c 'echo resumed >> \"$0\"' {journal}";
-        environment["Backup__RsyncArguments"] = "--no-such-rsync-option";
+        environment["Backup__RsyncArguments"] = "--exclude-from=/nonexistent/excludes";
 
         var copyFailed = await BackupRunnerEnvironment.RunAsync(environment);
 
-        Assert.True(copyFailed.ExitCode == 1 && copyFailed.Output.Contains("rsync exited with code 1", StringComparison.Ordinal), copyFailed.ToString());
+        Assert.True(copyFailed.ExitCode == 1 && copyFailed.Output.Contains("rsync exited with code 11", StringComparison.Ordinal), copyFailed.ToString());
         Assert.Equal(["quiesced", "resumed"], await File.ReadAllLinesAsync(journal));
 
         environment.Remove("Backup__RsyncArguments");

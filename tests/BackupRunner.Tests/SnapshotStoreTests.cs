@@ -44,7 +44,7 @@ public sealed class SnapshotStoreTests
             File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }
 
-        var deleted = Store(volumes).Prune(keep: 1);
+        var deleted = Store(volumes).Prune(keep: 1, madeNow: "");
 
         Assert.Equal(["2026-W12", "2026-W13"], deleted);
         Assert.Equal(["2026-W14"], volumes.DestinationEntries());
@@ -65,10 +65,26 @@ public sealed class SnapshotStoreTests
     private static SnapshotStore Store(BackupVolumes volumes) =>
         new(volumes.Destination, SnapshotNaming.IsoWeek, "mailserver", ["data", "state"], adoptExisting: false, new RecordingLogger<SnapshotStore>());
 
-    private static void MakeSnapshot(BackupVolumes volumes, string folder, string runner)
+    [Fact]
+    public void Prune_GoesByFinishTime_NotByName_AndNeverDeletesTheSnapshotJustMade()
+    {
+        using var volumes = new BackupVolumes();
+        // 2027-W11 was made first, by a run whose clock was a year fast; the other two after the clock was put right.
+        MakeSnapshot(volumes, "2027-W11", "mailserver", Start);
+        MakeSnapshot(volumes, "2026-W14", "mailserver", Start.AddDays(7));
+        MakeSnapshot(volumes, "2026-W15", "mailserver", Start.AddDays(14));
+
+        Assert.Equal(["2027-W11", "2026-W14", "2026-W15"], Store(volumes).Completed().Select(s => s.Name));
+        Assert.Equal(["2027-W11"], Store(volumes).Prune(keep: 2, madeNow: "2026-W15"));
+        // Keep=1 would take the oldest by time, 2026-W14; made by this run, it stays.
+        Assert.Empty(Store(volumes).Prune(keep: 1, madeNow: "2026-W14"));
+        Assert.Equal(["2026-W14", "2026-W15"], volumes.DestinationEntries());
+    }
+
+    private static void MakeSnapshot(BackupVolumes volumes, string folder, string runner, DateTimeOffset? finished = null)
     {
         var path = Path.Join(volumes.Destination, folder);
         BackupVolumes.WriteRandom(Path.Join(path, "data", "message"), 100);
-        new SnapshotMarker { Name = runner, StartedAt = Start, FinishedAt = Start.AddMinutes(5) }.WriteTo(path);
+        new SnapshotMarker { Name = runner, StartedAt = Start, FinishedAt = finished ?? Start.AddMinutes(5) }.WriteTo(path);
     }
 }

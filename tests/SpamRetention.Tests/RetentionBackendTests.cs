@@ -108,7 +108,7 @@ public sealed class RetentionBackendTests
             environment["Retention__MaxDeletePercent"] = "100";
 
             // As vmail, the maildir backend can no more read the file than Dovecot can (root could).
-            var run = await WorkerProcess.RunAsync("spam-retention", environment, runAs: backend == "maildir" ? RetentionMaildir.Vmail : null);
+            var run = await WorkerProcess.RunAsync("spam-retention", environment, launcher: backend == "maildir" ? WorkerProcess.As(RetentionMaildir.Vmail) : null);
 
             Assert.True(run.ExitCode == 0, run.ToString());
             Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));

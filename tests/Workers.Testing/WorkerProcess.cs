@@ -34,13 +34,16 @@ public static class WorkerProcess
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{name} is not built; the test project must reference it", dll);
     }
 
+    /// <summary>Runs the worker as <paramref name="user"/> (runuser), as a worker sharing the mail server's uid does.</summary>
+    public static IReadOnlyList<string> As(string user) => ["/usr/sbin/runuser", "-u", user, "--"];
+
     /// <summary>
     /// Runs <c>dotnet services/&lt;name&gt;/bin/&lt;configuration&gt;/net10.0/&lt;name&gt;.dll</c>, the worker's own build
     /// output (the copy in a test folder would resolve its dependencies against the test's frameworks), with
     /// <paramref name="environment"/> as its configuration. With <paramref name="terminateWhen"/>, the process gets
     /// SIGTERM (as Kubernetes sends it) when the output has a line that matches it. With
     /// <paramref name="captureStandardErrorSeparately"/>, <see cref="WorkerRun.Output"/> holds standard output alone.
-    /// With <paramref name="runAs"/>, it runs as that user (runuser), as a worker that shares the mail server's uid does.
+    /// With <paramref name="launcher"/>, that command line starts it (<c>runuser -u vmail --</c>, <c>faketime -f +365d</c>).
     /// </summary>
     public static async Task<WorkerRun> RunAsync(
         string assemblyName,
@@ -49,16 +52,13 @@ public static class WorkerProcess
         TimeSpan? timeout = null,
         Func<string, bool>? terminateWhen = null,
         bool captureStandardErrorSeparately = false,
-        string? runAs = null)
+        IReadOnlyList<string>? launcher = null)
     {
         var dll = WorkerAssembly(assemblyName);
-        var start = new ProcessStartInfo(runAs is null ? "dotnet" : "/usr/sbin/runuser") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (runAs is not null)
+        var start = new ProcessStartInfo(launcher?[0] ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in launcher is null ? [] : launcher.Skip(1).Append("dotnet"))
         {
-            foreach (var argument in (string[])["-u", runAs, "--", "dotnet"])
-            {
-                start.ArgumentList.Add(argument);
-            }
+            start.ArgumentList.Add(argument);
         }
 
         start.ArgumentList.Add(dll);
