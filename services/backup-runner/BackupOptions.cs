@@ -52,6 +52,15 @@ public sealed partial class BackupOptions : IValidatableObject
     [RegularExpression("^(auto|true|false)$", ErrorMessage = "must be auto, true or false")]
     public string Xattrs { get; set; } = "auto";
 
+    /// <summary>
+    /// Maildir-aware linking (<see cref="MaildirRelinker"/>): a message renamed for a flag or moved from <c>new/</c> to
+    /// <c>cur/</c> since the previous snapshot is linked, not stored again. <c>auto</c> (the default) and <c>true</c>
+    /// link wherever a source holds Maildir folders (<c>true</c> warns when it holds none); <c>false</c> leaves it to rsync.
+    /// </summary>
+    [Required]
+    [RegularExpression("^(auto|true|false)$", ErrorMessage = "must be auto, true or false")]
+    public string MaildirAware { get; set; } = "auto";
+
     /// <summary>Flush the destination file system (syncfs) before a snapshot is declared complete (default true).</summary>
     public bool Sync { get; set; } = true;
 

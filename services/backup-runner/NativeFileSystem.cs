@@ -5,7 +5,9 @@ namespace MailserverWorkers.BackupRunner;
 
 /// <summary>What statx says about one file system entry (not following a symbolic link).</summary>
 /// <param name="Mode">Type and permission bits (st_mode).</param>
-public readonly record struct FileStatus(uint Mode, uint LinkCount, ulong Inode, uint DeviceMajor, uint DeviceMinor, long Size, long Blocks, long ModifiedSeconds, DateTimeOffset ChangedAt)
+public readonly record struct FileStatus(
+    uint Mode, uint LinkCount, ulong Inode, uint DeviceMajor, uint DeviceMinor, long Size, long Blocks, long ModifiedSeconds, DateTimeOffset ChangedAt,
+    uint ModifiedNanoseconds = 0, uint Owner = 0, uint Group = 0)
 {
     private const uint TypeMask = 0xF000;
 
@@ -87,7 +89,10 @@ internal static partial class NativeFileSystem
             Size: (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer[40..]),
             Blocks: (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer[48..]),
             ChangedAt: DateTimeOffset.UnixEpoch.AddTicks((BinaryPrimitives.ReadInt64LittleEndian(buffer[96..]) * TimeSpan.TicksPerSecond) + (BinaryPrimitives.ReadUInt32LittleEndian(buffer[104..]) / 100)),
-            ModifiedSeconds: BinaryPrimitives.ReadInt64LittleEndian(buffer[112..]));
+            ModifiedSeconds: BinaryPrimitives.ReadInt64LittleEndian(buffer[112..]),
+            ModifiedNanoseconds: BinaryPrimitives.ReadUInt32LittleEndian(buffer[120..]),
+            Owner: BinaryPrimitives.ReadUInt32LittleEndian(buffer[20..]),
+            Group: BinaryPrimitives.ReadUInt32LittleEndian(buffer[24..]));
     }
 
     public static FileStatus Stat(string path) => TryStat(path) ?? throw new FileNotFoundException($"{path} does not exist", path);
@@ -131,6 +136,16 @@ internal static partial class NativeFileSystem
         }
     }
 
+    /// <summary>Whether <paramref name="path"/> (not what a link points to) has any extended attribute, ACLs included.</summary>
+    public static bool HasAttributes(string path)
+    {
+        var size = LListXattr(path, 0, 0);
+        return size != 0 && (size > 0 || Marshal.GetLastPInvokeError() != ENOTSUP);
+    }
+
+    /// <summary>A hard link <paramref name="link"/> to the file <paramref name="existing"/> (link(2) never follows a link); false when it cannot be made.</summary>
+    public static bool TryLink(string existing, string link) => Link(existing, link) == 0;
+
     /// <summary>realpath(3): the path with every link and <c>..</c> resolved.</summary>
     public static string RealPath(string path)
     {
@@ -149,6 +164,12 @@ internal static partial class NativeFileSystem
             Free(resolved);
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint LListXattr(string path, nint list, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existing, string link);
 
     [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint RealPathNative(string path, nint resolved);

@@ -244,6 +244,15 @@ public sealed class SnapshotRun(
         if (linkDest is not null && Directory.Exists(linkDest))
         {
             arguments.Add("--link-dest=" + linkDest);
+            if (options.Value.MaildirAware != "false")
+            {
+                var relinker = new MaildirRelinker(path, linkDest, Path.Join(partial, name));
+                relinker.Run(cancellationToken);
+                logger.Log(
+                    relinker.Folders == 0 && options.Value.MaildirAware == "true" ? LogLevel.Warning : LogLevel.Information,
+                    "{Source}: {Files} renamed or moved Maildir messages ({Bytes} bytes) linked from {Previous}, in {Folders} Maildir folders",
+                    name, relinker.LinkedFiles, relinker.LinkedBytes, previous!.Name, relinker.Folders);
+            }
         }
 
         arguments.Add(path.TrimEnd('/') + "/");

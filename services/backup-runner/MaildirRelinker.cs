@@ -1,0 +1,123 @@
+using System.IO.Enumeration;
+
+namespace MailserverWorkers.BackupRunner;
+
+/// <summary>
+/// Maildir-aware linking, before rsync copies a source. Maildir keeps a message's flags in its file name
+/// (<c>1700000000.M1P1.host:2,S</c> becomes <c>...:2,RS</c> when replied to) and Dovecot moves mail from <c>new/</c> to
+/// <c>cur/</c> when it is first seen, so <c>--link-dest</c>, which matches by path, would store such a message again. A
+/// message whose unique name (before <c>:2,</c>) is in the previous snapshot under another name, or in the other of
+/// <c>new/</c> and <c>cur/</c> of the same folder, is hard-linked into the new snapshot at its new name when size,
+/// modification time (to the nanosecond, as rsync's <c>--modify-window=-1</c> compares), mode and owner are the same
+/// and neither file has extended attributes: rsync then finds it up to date and copies nothing. rsync would otherwise
+/// change such an existing file's attributes in place, which would change the previous snapshot's copy too.
+/// </summary>
+/// <remarks>
+/// Folders are walked by name (the directory listing says what is a folder); only a message that is not at the same
+/// path in the previous snapshot is looked at with statx. The previous folder's names are read once per Maildir folder.
+/// </remarks>
+internal sealed class MaildirRelinker(string source, string previous, string target)
+{
+    private static readonly EnumerationOptions OneFolder = new() { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true };
+
+    private string? indexedFolder;
+    private Dictionary<string, string> byUnique = new(StringComparer.Ordinal);
+    private HashSet<string> present = new(StringComparer.Ordinal);
+
+    /// <summary>Maildir folders (a <c>cur/</c> or <c>new/</c> folder) met in the source.</summary>
+    public int Folders { get; private set; }
+
+    public long LinkedFiles { get; private set; }
+
+    public long LinkedBytes { get; private set; }
+
+    /// <summary>Walks the source and links what it can; an entry that cannot be linked is left to rsync.</summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        var pending = new Stack<string>();
+        pending.Push("");
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var relative = pending.Pop();
+            var name = Path.GetFileName(relative);
+            foreach (var (entry, isDirectory) in List(Path.Join(source, relative)))
+            {
+                var child = relative.Length == 0 ? entry : relative + "/" + entry;
+                if (isDirectory)
+                {
+                    pending.Push(child);
+                }
+                else if (name is "cur" or "new")
+                {
+                    Consider(Path.GetDirectoryName(relative) ?? "", name, entry);
+                }
+            }
+        }
+    }
+
+    private void Consider(string folder, string sub, string file)
+    {
+        if (indexedFolder != folder)
+        {
+            Index(folder);
+        }
+
+        var unique = Unique(file);
+        if (present.Contains(sub + "/" + file) || !byUnique.TryGetValue(unique, out var before))
+        {
+            return; // at the same path (--link-dest's case), or new mail
+        }
+
+        var from = Path.Join(previous, folder, before);
+        var live = Path.Join(source, folder, sub, file);
+        var to = Path.Join(target, folder, sub, file);
+        if (NativeFileSystem.TryStat(live) is not { IsRegularFile: true } now || NativeFileSystem.TryStat(from) is not { IsRegularFile: true } then
+            || now.Size != then.Size || now.ModifiedSeconds != then.ModifiedSeconds || now.ModifiedNanoseconds != then.ModifiedNanoseconds
+            || now.Mode != then.Mode || now.Owner != then.Owner || now.Group != then.Group
+            || NativeFileSystem.HasAttributes(live) || NativeFileSystem.HasAttributes(from) || NativeFileSystem.TryStat(to) is not null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (NativeFileSystem.TryLink(from, to))
+        {
+            LinkedFiles++;
+            LinkedBytes += now.Size;
+        }
+    }
+
+    /// <summary>The previous snapshot's names in <c>cur/</c> and <c>new/</c> of one Maildir folder.</summary>
+    private void Index(string folder)
+    {
+        indexedFolder = folder;
+        Folders++;
+        byUnique = new Dictionary<string, string>(StringComparer.Ordinal);
+        present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sub in (string[])["cur", "new"])
+        {
+            foreach (var (file, isDirectory) in List(Path.Join(previous, folder, sub)))
+            {
+                if (!isDirectory)
+                {
+                    present.Add(sub + "/" + file);
+                    byUnique.TryAdd(Unique(file), sub + "/" + file);
+                }
+            }
+        }
+    }
+
+    /// <summary>A Maildir file name's unique part: what comes before the <c>:2,</c> (or <c>:1,</c>) info.</summary>
+    internal static string Unique(string file)
+    {
+        var colon = file.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? file : file[..colon];
+    }
+
+    // Names and whether each is a real folder, from the directory itself (d_type): a link is never a folder here.
+    private static List<(string Name, bool IsDirectory)> List(string folder) =>
+        NativeFileSystem.TryStat(folder) is { IsDirectory: true }
+            ? [.. new FileSystemEnumerable<(string, bool)>(folder, (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory && !e.Attributes.HasFlag(FileAttributes.ReparsePoint)), OneFolder)]
+            : [];
+}
