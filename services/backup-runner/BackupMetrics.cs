@@ -1,3 +1,5 @@
+using System.Globalization;
+using MailserverWorkers.Shared.UptimeKuma;
 using Prometheus;
 
 namespace MailserverWorkers.BackupRunner;
@@ -13,10 +15,19 @@ public sealed record BackupSummary(
     long NewBytes,
     long Files,
     int Vanished,
-    int Snapshots)
+    int Snapshots,
+    string? Failure = null,
+    string? Snapshot = null,
+    long? PreviousFiles = null,
+    long? PreviousBytes = null)
 {
-    public static BackupSummary Failed(DateTimeOffset startedAt, TimeSpan duration, int snapshots) =>
-        new(startedAt, duration, false, 0, 0, 0, 0, 0, 0, snapshots);
+    public static BackupSummary Failed(DateTimeOffset startedAt, TimeSpan duration, int snapshots, string failure) =>
+        new(startedAt, duration, false, 0, 0, 0, 0, 0, 0, snapshots, failure);
+
+    /// <summary>The Uptime Kuma heartbeat: up with the snapshot's figures, down with what failed.</summary>
+    public Heartbeat Heartbeat() => Succeeded
+        ? new Heartbeat(true, string.Create(CultureInfo.InvariantCulture, $"snapshot {Snapshot} complete: {Files} files, {OutputBytes} bytes, {NewBytes} bytes new, {Snapshots} kept"), Duration)
+        : new Heartbeat(false, $"backup failed: {Failure}", Duration);
 }
 
 /// <summary>
@@ -41,6 +52,13 @@ public static class BackupMetrics
         factory.CreateGauge("backup_vanished_files", "Files that vanished while rsync copied (rsync's exit 24; normal on a live maildir).").Set(summary.Vanished);
         factory.CreateGauge("backup_snapshots", "Completed snapshots in the destination after the run.").Set(summary.Snapshots);
         factory.CreateGauge("backup_last_run_success", "1 when the last run made a complete snapshot, else 0.").Set(summary.Succeeded ? 1 : 0);
+        if (summary.Succeeded && summary.PreviousFiles is { } previousFiles && summary.PreviousBytes is { } previousBytes)
+        {
+            // Beside this snapshot's figures, for the alert on a sharp drop below what the shrink guard refuses.
+            factory.CreateGauge("backup_previous_snapshot_files", "Regular files in the snapshot before this one.").Set(previousFiles);
+            factory.CreateGauge("backup_previous_snapshot_bytes", "Apparent bytes of the files of the snapshot before this one.").Set(previousBytes);
+        }
+
         if (summary.Succeeded)
         {
             factory.CreateGauge("backup_last_success_timestamp_seconds", "End of the last run that made a complete snapshot.")

@@ -2,17 +2,19 @@ using MailserverWorkers.Shared.Commands;
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Pushgateway;
+using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailserverWorkers.BackupRunner;
 
 public static class BackupRunnerServiceCollectionExtensions
 {
-    /// <summary>Registers the backup job, its options (<c>Backup__*</c>, <c>Pushgateway__*</c>) and the parts it runs.</summary>
+    /// <summary>Registers the backup job, its options (<c>Backup__*</c>, <c>Pushgateway__*</c>, <c>UptimeKuma__*</c>) and the parts it runs.</summary>
     public static IServiceCollection AddBackupRunner(this IServiceCollection services)
     {
         services.AddWorkerOptions<BackupOptions>(BackupOptions.SectionName);
         services.AddPushgateway();
+        services.AddUptimeKuma();
         services.AddSingleton<LocalCommandRunner>();
         services.AddSingleton<Rsync>();
         services.AddSingleton<HookCommand>();

@@ -21,6 +21,7 @@ internal sealed class MaildirRelinker(string source, string previous, string tar
     private static readonly EnumerationOptions OneFolder = new() { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true };
 
     private string? indexedFolder;
+    private string? createdDirectory;
     private Dictionary<string, string> byUnique = new(StringComparer.Ordinal);
     private HashSet<string> present = new(StringComparer.Ordinal);
 
@@ -75,12 +76,19 @@ internal sealed class MaildirRelinker(string source, string previous, string tar
         if (NativeFileSystem.TryStat(live) is not { IsRegularFile: true } now || NativeFileSystem.TryStat(from) is not { IsRegularFile: true } then
             || now.Size != then.Size || now.ModifiedSeconds != then.ModifiedSeconds || now.ModifiedNanoseconds != then.ModifiedNanoseconds
             || now.Mode != then.Mode || now.Owner != then.Owner || now.Group != then.Group
-            || NativeFileSystem.HasAttributes(live) || NativeFileSystem.HasAttributes(from) || NativeFileSystem.TryStat(to) is not null)
+            || NativeFileSystem.HasAttributes(live) || NativeFileSystem.HasAttributes(from))
         {
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // rsync gives the folders their modes, owners and times; link(2) refuses a name that exists (a resumed partial's).
+        var directory = Path.GetDirectoryName(to)!;
+        if (directory != createdDirectory)
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            createdDirectory = directory;
+        }
+
         if (NativeFileSystem.TryLink(from, to))
         {
             LinkedFiles++;

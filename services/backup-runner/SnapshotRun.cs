@@ -1,5 +1,6 @@
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Pushgateway;
+using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ public sealed class SnapshotRun(
     HookCommand hooks,
     IOptions<BackupOptions> options,
     PushgatewayClient pushgateway,
+    UptimeKumaNotifier uptimeKuma,
     TimeProvider time,
     ILogger<SnapshotRun> logger)
 {
@@ -31,7 +33,7 @@ public sealed class SnapshotRun(
         {
             // Never created here: a missing NFS mount must fail the run, not fill the container's own disk.
             logger.LogError("Backup__Destination {Destination} does not exist (is the volume mounted?)", destination);
-            return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0), cancellationToken);
+            return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0, $"Backup__Destination {destination} does not exist"), cancellationToken);
         }
 
         DestinationLock? destinationLock;
@@ -44,7 +46,7 @@ public sealed class SnapshotRun(
         {
             // A read-only or unwritable destination: nothing can be backed up there.
             logger.LogError("The backup failed: {Error}", e.Message);
-            return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0), cancellationToken);
+            return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0, e.Message), cancellationToken);
         }
 
         if (destinationLock is null)
@@ -65,7 +67,7 @@ public sealed class SnapshotRun(
             catch (Exception e) when (e is BackupFailedException or IOException or UnauthorizedAccessException)
             {
                 logger.LogError("The backup failed: {Error}. No snapshot was promoted and none was deleted", e.Message);
-                summary = BackupSummary.Failed(startedAt, time.GetElapsedTime(started), SafeCount(store));
+                summary = BackupSummary.Failed(startedAt, time.GetElapsedTime(started), SafeCount(store), e.Message);
             }
 
             return await ReportAsync(summary, cancellationToken);
@@ -142,7 +144,7 @@ public sealed class SnapshotRun(
         logger.LogInformation("Snapshot {Snapshot} is complete: {Files} files, {Bytes} bytes, {NewBytes} bytes new", snapshotName, stats.RegularFiles, stats.TotalFileBytes, newBytes);
 
         // Only after a complete snapshot, and never the newest (Keep >= 1): rsync-time-backup lost its link-dest base this way.
-        var pruned = true;
+        string? retentionFailure = null;
         try
         {
             var deleted = store.Prune(settings.Keep, snapshotName);
@@ -152,13 +154,13 @@ public sealed class SnapshotRun(
         {
             // The snapshot stands, but the destination will fill up: the run fails so that someone looks.
             logger.LogError("Snapshot {Snapshot} is complete, but retention failed: {Error}", snapshotName, e.Message);
-            pruned = false;
+            retentionFailure = $"snapshot {snapshotName} is complete, but retention failed: {e.Message}";
         }
 
         var snapshots = store.Completed().Count;
         return new BackupSummary(
-            startedAt, time.GetElapsedTime(started), pruned, stats.TransferredFileBytes, stats.LiteralBytes + stats.MatchedBytes,
-            stats.TotalFileBytes, newBytes, stats.RegularFiles, vanished, snapshots);
+            startedAt, time.GetElapsedTime(started), retentionFailure is null, stats.TransferredFileBytes, stats.LiteralBytes + stats.MatchedBytes,
+            stats.TotalFileBytes, newBytes, stats.RegularFiles, vanished, snapshots, retentionFailure, snapshotName, previous?.Marker?.Files, previous?.Marker?.Bytes);
     }
 
     /// <summary>
@@ -307,6 +309,7 @@ public sealed class SnapshotRun(
         await registry.LogSamplesAsync(logger, cancellationToken);
 
         await pushgateway.PushAsync(registry, BackupMetrics.JobName(options.Value.Name), cancellationToken);
+        await uptimeKuma.NotifyAsync(summary.Heartbeat(), cancellationToken);
         return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

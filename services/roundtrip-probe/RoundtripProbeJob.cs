@@ -2,6 +2,7 @@ using System.Globalization;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Mail;
 using MailserverWorkers.Shared.Pushgateway;
+using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +30,7 @@ public sealed class RoundtripProbeJob(
         cancellationToken.ThrowIfCancellationRequested();
         LogResult(result);
         var pushed = await pushgateway.PushAsync(RoundtripMetrics.Build(result), RoundtripMetrics.DefaultJob, cancellationToken);
-        var heartbeat = await uptimeKuma.NotifyAsync(result, cancellationToken);
+        var heartbeat = await uptimeKuma.NotifyAsync(RoundtripHeartbeat.From(result), cancellationToken);
         var code = RoundtripExitCodes.For(result.Outcome, pushed, heartbeat);
         logger.LogInformation("Exit code {Code} (round trip: {Outcome}; Pushgateway: {Push}; Uptime Kuma: {Kuma})",
             code, result.Outcome, pushed.Outcome, heartbeat.Outcome);

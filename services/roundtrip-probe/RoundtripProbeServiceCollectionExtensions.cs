@@ -2,6 +2,7 @@ using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Pushgateway;
 using MailserverWorkers.Shared.Tls;
+using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MailserverWorkers.Shared.Mail;
@@ -18,13 +19,12 @@ public static class RoundtripProbeServiceCollectionExtensions
         services.AddWorkerOptions<SmtpOptions>(SmtpOptions.SectionName);
         services.AddWorkerOptions<BrevoOptions>(BrevoOptions.SectionName);
         services.AddWorkerOptions<ImapOptions>(ImapOptions.SectionName);
-        services.AddWorkerOptions<UptimeKumaOptions>(UptimeKumaOptions.SectionName);
+        services.AddUptimeKuma();
         services.AddTlsOptions();
         services.AddPushgateway();
 
         services.AddScoped<SmtpProbeSender>();
         services.AddHttpClient<BrevoProbeSender>().ConfigurePrimaryHttpMessageHandler(TlsHandler).RemoveAllLoggers();
-        services.AddHttpClient<UptimeKumaNotifier>().ConfigurePrimaryHttpMessageHandler(TlsHandler).RemoveAllLoggers();
         services.AddScoped<IProbeSender>(sp => sp.GetRequiredService<IOptions<ProbeOptions>>().Value.Sender switch
         {
             ProbeSenderKind.Brevo => sp.GetRequiredService<BrevoProbeSender>(),

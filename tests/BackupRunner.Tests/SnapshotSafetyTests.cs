@@ -231,4 +231,27 @@ public sealed class SnapshotSafetyTests
         Assert.DoesNotContain(Secret, seenByRsync, StringComparison.Ordinal);
         Assert.DoesNotContain("__", seenByRsync, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UptimeKuma_HearsUpWithTheSnapshotsFigures_AndDownWithWhatFailed()
+    {
+        await using var kuma = await MailserverWorkers.Testing.StandIns.UptimeKumaStandIn.StartAsync();
+        using var volumes = new BackupVolumes();
+        Messages(volumes, 2, 100);
+        var environment = Environment(volumes);
+        environment["UptimeKuma__PushUrl"] = kuma.PushUrl.ToString();
+
+        var good = await BackupRunnerEnvironment.RunAsync(environment);
+        Directory.Delete(Path.Join(volumes.Data, "cur"), recursive: true);
+        var bad = await BackupRunnerEnvironment.RunAsync(environment);
+
+        Assert.True(good.ExitCode == 0 && bad.ExitCode == 1, good.ToString() + bad);
+        var beats = kuma.Heartbeats.ToArray();
+        Assert.Equal(2, beats.Length);
+        Assert.True(beats[0].Up);
+        Assert.Equal($"snapshot {Week} complete: 2 files, 200 bytes, 200 bytes new, 1 kept", beats[0].Message);
+        Assert.False(beats[1].Up);
+        Assert.StartsWith($"backup failed: source data ({volumes.Data}) holds no regular file before the copy", beats[1].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(MailserverWorkers.Testing.StandIns.UptimeKumaStandIn.Token, good.Output + bad.Output, StringComparison.Ordinal);
+    }
 }

@@ -7,6 +7,7 @@ using MailserverWorkers.Shared.Kubernetes;
 using MailserverWorkers.Shared.Mail;
 using MailserverWorkers.Shared.Pushgateway;
 using MailserverWorkers.Shared.Tls;
+using MailserverWorkers.Shared.UptimeKuma;
 using MailserverWorkers.SpamRetention;
 
 namespace MailserverWorkers.Chart.Tests;
@@ -23,7 +24,7 @@ internal static class WorkerContracts
             (BrevoOptions.SectionName, typeof(BrevoOptions)), (ImapOptions.SectionName, typeof(ImapOptions)), (UptimeKumaOptions.SectionName, typeof(UptimeKumaOptions))),
         ["spam-retention"] = Of((RetentionOptions.SectionName, typeof(RetentionOptions)), (DovecotOptions.SectionName, typeof(DovecotOptions)),
             (KubernetesOptions.SectionName, typeof(KubernetesOptions)), (ImapOptions.SectionName, typeof(ImapOptions))),
-        ["backup-runner"] = Of((BackupOptions.SectionName, typeof(BackupOptions))),
+        ["backup-runner"] = Of((BackupOptions.SectionName, typeof(BackupOptions)), (UptimeKumaOptions.SectionName, typeof(UptimeKumaOptions))),
         ["haproxy-health"] = Of((TargetSet.SectionName, typeof(TargetOptions)), (HaproxyOptions.SectionName, typeof(HaproxyOptions)),
             (PostfixLogOptions.SectionName, typeof(PostfixLogOptions)), (KubernetesOptions.SectionName, typeof(KubernetesOptions))),
     };

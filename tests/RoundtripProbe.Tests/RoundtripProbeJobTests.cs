@@ -1,5 +1,6 @@
 using MailserverWorkers.RoundtripProbe.Tests.StandIns;
 using MailserverWorkers.Testing;
+using MailserverWorkers.Testing.StandIns;
 
 namespace MailserverWorkers.RoundtripProbe.Tests;
 

@@ -246,4 +246,32 @@ public sealed class RetentionBackendTests
             File.Delete(broken);
         }
     }
+
+    [Fact]
+    public async Task ALocalDoveadm_GetsAMinimalEnvironment_NoSecretOfTheWorker()
+    {
+        var seen = Path.GetTempFileName();
+        var wrapper = Path.GetTempFileName();
+        await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nenv >> {seen}\nexec doveadm \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = RetentionEnvironment.For(stack, "dovecot");
+        environment["Dovecot__DoveadmPath"] = wrapper;
+        environment["Pushgateway__Password"] = "Marker-Secret-77e1";
+        environment["Pushgateway__Username"] = "retention";
+        try
+        {
+            var run = await RetentionEnvironment.RunAsync(environment, "--dry-run");
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var text = await File.ReadAllTextAsync(seen);
+            Assert.Contains("PATH=", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Marker-Secret-77e1", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("__", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(seen);
+            File.Delete(wrapper);
+        }
+    }
 }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using MailserverWorkers.Testing;
 using Microsoft.AspNetCore.Http;
 
-namespace MailserverWorkers.RoundtripProbe.Tests.StandIns;
+namespace MailserverWorkers.Testing.StandIns;
 
 /// <summary>
 /// STAND-IN for an Uptime Kuma push monitor (Uptime Kuma cannot run here). It speaks the real wire protocol of

@@ -1,0 +1,21 @@
+using MailserverWorkers.Shared.Configuration;
+using MailserverWorkers.Shared.Tls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MailserverWorkers.Shared.UptimeKuma;
+
+/// <summary>Registers the Uptime Kuma notifier.</summary>
+public static class UptimeKumaServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="UptimeKumaNotifier"/> and its <c>UptimeKuma__*</c> options; without a push URL it sends nothing.</summary>
+    public static IServiceCollection AddUptimeKuma(this IServiceCollection services)
+    {
+        services.AddWorkerOptions<UptimeKumaOptions>(UptimeKumaOptions.SectionName);
+        services.AddTlsOptions();
+        services.AddHttpClient<UptimeKumaNotifier>()
+            .ConfigurePrimaryHttpMessageHandler(sp => TlsHttpHandler.Create(sp.GetRequiredService<IOptions<TlsOptions>>().Value))
+            .RemoveAllLoggers();
+        return services;
+    }
+}
