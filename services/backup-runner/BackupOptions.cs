@@ -53,7 +53,7 @@ public sealed partial class BackupOptions : IValidatableObject
     public string Xattrs { get; set; } = "auto";
 
     /// <summary>
-    /// Maildir-aware linking (<see cref="MaildirRelinker"/>): a message renamed for a flag or moved from <c>new/</c> to
+    /// Maildir-aware linking (<see cref="SourceWalk"/>): a message renamed for a flag or moved from <c>new/</c> to
     /// <c>cur/</c> since the previous snapshot is linked, not stored again. <c>auto</c> (the default) and <c>true</c>
     /// link wherever a source holds Maildir folders (<c>true</c> warns when it holds none); <c>false</c> leaves it to rsync.
     /// </summary>

@@ -103,7 +103,7 @@ public sealed class SnapshotRun(
             logger.LogInformation(
                 "Snapshot {Snapshot} of {Sources} into {Destination}, hard-linking unchanged files to {Previous}",
                 snapshotName, string.Join(", ", sources.Select(s => $"{s.Name}={s.Path}")), store.Destination, previous?.Name ?? "nothing (first snapshot)");
-            (stats, copied, vanished, failure) = await CopySourcesAsync(sources, partial, previous, features, cancellationToken);
+            (stats, copied, vanished, failure) = await CopySourcesAsync(sources, partial, previous, before, guard, features, cancellationToken);
         }
         finally
         {
@@ -185,8 +185,8 @@ public sealed class SnapshotRun(
     }
 
     /// <summary>
-    /// Every source must be there, apart from the destination by its real path, and pass the guard before anything is
-    /// copied: a snapshot is all of them or nothing. Returns what the newest snapshot holds of each.
+    /// Every source must be there, apart from the destination by its real path, before anything is copied: a snapshot
+    /// is all of them or nothing. Returns what the newest snapshot holds of each, for the guard.
     /// </summary>
     private Dictionary<string, (string Snapshot, SourceFigures Figures)?> CheckSources(
         IReadOnlyList<(string Name, string Path)> sources, Snapshot? previous, SourceGuard guard, CancellationToken cancellationToken)
@@ -208,7 +208,6 @@ public sealed class SnapshotRun(
             }
 
             before[name] = SourceGuard.Before(previous, name, cancellationToken);
-            guard.Check(name, path, SourceFigures.Count(path, cancellationToken), before[name], "before the copy");
         }
 
         return before;
@@ -217,14 +216,15 @@ public sealed class SnapshotRun(
     private static string RealFolder(string path) => NativeFileSystem.RealPath(path).TrimEnd('/') + "/";
 
     private async Task<(RsyncStats Stats, IReadOnlyDictionary<string, SourceFigures> Copied, int Vanished, string? Failure)> CopySourcesAsync(
-        IReadOnlyList<(string Name, string Path)> sources, string partial, Snapshot? previous, DestinationFeatures features, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, string Path)> sources, string partial, Snapshot? previous, Dictionary<string, (string Snapshot, SourceFigures Figures)?> before,
+        SourceGuard guard, DestinationFeatures features, CancellationToken cancellationToken)
     {
         var stats = RsyncStats.Zero;
         var copied = new Dictionary<string, SourceFigures>(StringComparer.Ordinal);
         var vanished = 0;
         foreach (var (name, path) in sources)
         {
-            var (sourceStats, sourceVanished, error) = await CopySourceAsync(name, path, partial, previous, features, cancellationToken);
+            var (sourceStats, sourceVanished, error) = await CopySourceAsync(name, path, partial, previous, before[name], guard, features, cancellationToken);
             stats = stats.Add(sourceStats);
             copied[name] = new SourceFigures(sourceStats.RegularFiles, sourceStats.TotalFileBytes);
             vanished += sourceVanished;
@@ -238,22 +238,31 @@ public sealed class SnapshotRun(
     }
 
     private async Task<(RsyncStats Stats, int Vanished, string? Error)> CopySourceAsync(
-        string name, string path, string partial, Snapshot? previous, DestinationFeatures features, CancellationToken cancellationToken)
+        string name, string path, string partial, Snapshot? previous, (string Snapshot, SourceFigures Figures)? before, SourceGuard guard,
+        DestinationFeatures features, CancellationToken cancellationToken)
     {
         var arguments = rsync.CommonArguments(features.Acls, features.Xattrs).ToList();
         arguments.Add("--delete");
         var linkDest = previous is null ? null : Path.Join(previous.Path, name);
-        if (linkDest is not null && Directory.Exists(linkDest))
+        var linking = linkDest is not null && Directory.Exists(linkDest);
+        if (linking)
         {
             arguments.Add("--link-dest=" + linkDest);
-            if (options.Value.MaildirAware != "false")
+        }
+
+        // One walk, right before this source's copy: the guard's count and the Maildir-aware links. Where the newest
+        // snapshot holds nothing of the source (a first snapshot) there is nothing to lose and nothing to link.
+        if (before is not null || linking)
+        {
+            var relink = linking && options.Value.MaildirAware != "false";
+            var walk = new SourceWalk(path, relink ? linkDest : null, Path.Join(partial, name));
+            guard.Check(name, path, walk.Run(cancellationToken), before, "before the copy");
+            if (relink)
             {
-                var relinker = new MaildirRelinker(path, linkDest, Path.Join(partial, name));
-                relinker.Run(cancellationToken);
                 logger.Log(
-                    relinker.Folders == 0 && options.Value.MaildirAware == "true" ? LogLevel.Warning : LogLevel.Information,
+                    walk.Folders == 0 && options.Value.MaildirAware == "true" ? LogLevel.Warning : LogLevel.Information,
                     "{Source}: {Files} renamed or moved Maildir messages ({Bytes} bytes) linked from {Previous}, in {Folders} Maildir folders",
-                    name, relinker.LinkedFiles, relinker.LinkedBytes, previous!.Name, relinker.Folders);
+                    name, walk.LinkedFiles, walk.LinkedBytes, previous!.Name, walk.Folders);
             }
         }
 

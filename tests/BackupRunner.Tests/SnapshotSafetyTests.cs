@@ -56,7 +56,8 @@ public sealed class SnapshotSafetyTests
         Assert.True(second.ExitCode == 1, second.ToString());
         Assert.Contains($"source data ({volumes.Data}) holds no regular file before the copy, but snapshot {Week} has 3 files, 300 bytes: an unmounted volume? Nothing was promoted or deleted", second.Output, StringComparison.Ordinal);
         Assert.Equal(good, SnapshotFiles(volumes, Week));
-        Assert.Equal([".backup-runner.lock", Week], volumes.DestinationEntries());
+        // The partial the refused run prepared is left for the next run, never promoted.
+        Assert.Equal([".backup-runner.lock", Week, Week + ".partial"], volumes.DestinationEntries());
         Assert.Contains("backup_last_run_success 0", second.Output, StringComparison.Ordinal);
     }
 
@@ -68,8 +69,11 @@ public sealed class SnapshotSafetyTests
         var environment = Environment(volumes);
         Assert.Equal(0, (await BackupRunnerEnvironment.RunAsync(environment)).ExitCode);
         var good = SnapshotFiles(volumes, Week);
-        // The pre-command runs after the check before the copy: the volume goes away between the two.
-        environment["Backup__PreCommand"] = $"sh -c 'rm -rf \"$0\"/cur' {volumes.Data}";
+        // rsync itself finds the volume gone: it went away after the check before the copy.
+        var rsync = Path.Join(volumes.Root, "rsync-after-unmount");
+        await File.WriteAllTextAsync(rsync, $"#!/bin/sh\nrm -rf {volumes.Data}/cur\nexec rsync \"$@\"\n");
+        File.SetUnixFileMode(rsync, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        environment["Backup__RsyncPath"] = rsync;
 
         var run = await BackupRunnerEnvironment.RunAsync(environment);
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace MailserverWorkers.BackupRunner.Tests;
 
 /// <summary>Maildir-aware linking with real rsync on disk: what Dovecot renames between two weekly snapshots is linked, not stored again.</summary>
-public sealed class MaildirRelinkerTests
+public sealed class SourceWalkTests
 {
     private static readonly DateTimeOffset Week15 = new(2026, 4, 6, 3, 0, 0, TimeSpan.Zero);
     private const int Size = 1000;
@@ -113,5 +113,5 @@ public sealed class MaildirRelinkerTests
     [InlineData("1700000000.M1P1.host,S=1000:2,RS", "1700000000.M1P1.host,S=1000")]
     [InlineData("1700000000.M1P1.host,S=1000", "1700000000.M1P1.host,S=1000")]
     [InlineData("1700000000.M1P1.host:1,experimental", "1700000000.M1P1.host")]
-    public void Unique_IsTheNameBeforeTheInfo(string file, string unique) => Assert.Equal(unique, MaildirRelinker.Unique(file));
+    public void Unique_IsTheNameBeforeTheInfo(string file, string unique) => Assert.Equal(unique, SourceWalk.Unique(file));
 }

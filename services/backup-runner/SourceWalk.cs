@@ -3,7 +3,12 @@ using System.IO.Enumeration;
 namespace MailserverWorkers.BackupRunner;
 
 /// <summary>
-/// Maildir-aware linking, before rsync copies a source. Maildir keeps a message's flags in its file name
+/// One walk of a source right before rsync copies it: it counts the regular files and their bytes (for
+/// <see cref="SourceGuard"/>), and, when there is a previous snapshot to link against, does Maildir-aware linking.
+/// One walk, not two: on 100,000 messages a walk costs about half a second, some 6 % of a copy.
+/// </summary>
+/// <remarks>
+/// Maildir-aware linking. Maildir keeps a message's flags in its file name
 /// (<c>1700000000.M1P1.host:2,S</c> becomes <c>...:2,RS</c> when replied to) and Dovecot moves mail from <c>new/</c> to
 /// <c>cur/</c> when it is first seen, so <c>--link-dest</c>, which matches by path, would store such a message again. A
 /// message whose unique name (before <c>:2,</c>) is in the previous snapshot under another name, or in the other of
@@ -11,12 +16,11 @@ namespace MailserverWorkers.BackupRunner;
 /// modification time (to the nanosecond, as rsync's <c>--modify-window=-1</c> compares), mode and owner are the same
 /// and neither file has extended attributes: rsync then finds it up to date and copies nothing. rsync would otherwise
 /// change such an existing file's attributes in place, which would change the previous snapshot's copy too.
-/// </summary>
-/// <remarks>
 /// Folders are walked by name (the directory listing says what is a folder); only a message that is not at the same
 /// path in the previous snapshot is looked at with statx. The previous folder's names are read once per Maildir folder.
+/// Sizes come from the listing's own lstat; FIFOs and sockets, which a mail volume does not hold, count as files.
 /// </remarks>
-internal sealed class MaildirRelinker(string source, string previous, string target)
+internal sealed class SourceWalk(string source, string? previous, string target)
 {
     private static readonly EnumerationOptions OneFolder = new() { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true };
 
@@ -32,9 +36,10 @@ internal sealed class MaildirRelinker(string source, string previous, string tar
 
     public long LinkedBytes { get; private set; }
 
-    /// <summary>Walks the source and links what it can; an entry that cannot be linked is left to rsync.</summary>
-    public void Run(CancellationToken cancellationToken)
+    /// <summary>Walks the source, counts it, and links what it can (an entry that cannot be linked is left to rsync).</summary>
+    public SourceFigures Run(CancellationToken cancellationToken)
     {
+        long files = 0, bytes = 0;
         var pending = new Stack<string>();
         pending.Push("");
         while (pending.Count > 0)
@@ -42,19 +47,28 @@ internal sealed class MaildirRelinker(string source, string previous, string tar
             cancellationToken.ThrowIfCancellationRequested();
             var relative = pending.Pop();
             var name = Path.GetFileName(relative);
-            foreach (var (entry, isDirectory) in List(Path.Join(source, relative)))
+            foreach (var (entry, kind, length) in List(Path.Join(source, relative), withSizes: true))
             {
                 var child = relative.Length == 0 ? entry : relative + "/" + entry;
-                if (isDirectory)
+                if (kind == EntryKind.Directory)
                 {
                     pending.Push(child);
+                    continue;
                 }
-                else if (name is "cur" or "new")
+
+                if (kind == EntryKind.File)
                 {
-                    Consider(Path.GetDirectoryName(relative) ?? "", name, entry);
+                    files++;
+                    bytes += length;
+                    if (previous is not null && name is "cur" or "new")
+                    {
+                        Consider(Path.GetDirectoryName(relative) ?? "", name, entry);
+                    }
                 }
             }
         }
+
+        return new SourceFigures(files, bytes);
     }
 
     private void Consider(string folder, string sub, string file)
@@ -70,7 +84,7 @@ internal sealed class MaildirRelinker(string source, string previous, string tar
             return; // at the same path (--link-dest's case), or new mail
         }
 
-        var from = Path.Join(previous, folder, before);
+        var from = Path.Join(previous!, folder, before);
         var live = Path.Join(source, folder, sub, file);
         var to = Path.Join(target, folder, sub, file);
         if (NativeFileSystem.TryStat(live) is not { IsRegularFile: true } now || NativeFileSystem.TryStat(from) is not { IsRegularFile: true } then
@@ -105,9 +119,9 @@ internal sealed class MaildirRelinker(string source, string previous, string tar
         present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var sub in (string[])["cur", "new"])
         {
-            foreach (var (file, isDirectory) in List(Path.Join(previous, folder, sub)))
+            foreach (var (file, kind, _) in List(Path.Join(previous!, folder, sub), withSizes: false))
             {
-                if (!isDirectory)
+                if (kind == EntryKind.File)
                 {
                     present.Add(sub + "/" + file);
                     byUnique.TryAdd(Unique(file), sub + "/" + file);
@@ -123,9 +137,20 @@ internal sealed class MaildirRelinker(string source, string previous, string tar
         return colon < 0 ? file : file[..colon];
     }
 
-    // Names and whether each is a real folder, from the directory itself (d_type): a link is never a folder here.
-    private static List<(string Name, bool IsDirectory)> List(string folder) =>
+    private enum EntryKind : byte
+    {
+        File,
+        Directory,
+        Link,
+    }
+
+    // Names and kinds from the directory itself (d_type; a link is never a folder here), sizes from the listing's lstat.
+    private static List<(string Name, EntryKind Kind, long Length)> List(string folder, bool withSizes) =>
         NativeFileSystem.TryStat(folder) is { IsDirectory: true }
-            ? [.. new FileSystemEnumerable<(string, bool)>(folder, (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory && !e.Attributes.HasFlag(FileAttributes.ReparsePoint)), OneFolder)]
+            ? [.. new FileSystemEnumerable<(string, EntryKind, long)>(folder, (ref FileSystemEntry e) =>
+                !withSizes ? (e.FileName.ToString(), e.IsDirectory ? EntryKind.Directory : EntryKind.File, 0) // the runner's own snapshot: d_type alone
+                : e.Attributes.HasFlag(FileAttributes.ReparsePoint) ? (e.FileName.ToString(), EntryKind.Link, 0)
+                : e.IsDirectory ? (e.FileName.ToString(), EntryKind.Directory, 0)
+                : (e.FileName.ToString(), EntryKind.File, e.Length), OneFolder)]
             : [];
 }
