@@ -23,7 +23,7 @@ public static class HaproxyHealthServiceCollectionExtensions
         services.AddPushgateway();
         services.AddCommandRunners();
         services.AddSingleton<IValidateOptions<PostfixLogOptions>, PodLogValidator>();
-        services.AddHttpClient<HaproxyStatsPage>().ConfigurePrimaryHttpMessageHandler(sp => TlsHttpHandler.Create(sp.GetRequiredService<IOptions<TlsOptions>>().Value));
+        services.AddTlsHttpClient<HaproxyStatsPage>();
         services.AddSingleton<HaproxyStatsSocket>();
         services.AddSingleton<PostfixFatalCounter>();
         services.AddSingleton<TlsUpgrade>();

@@ -1,11 +1,11 @@
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Mail;
 using MailserverWorkers.Shared.Pushgateway;
 using MailserverWorkers.Shared.Tls;
 using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using MailserverWorkers.Shared.Mail;
 
 namespace MailserverWorkers.RoundtripProbe;
 
@@ -24,7 +24,7 @@ public static class RoundtripProbeServiceCollectionExtensions
         services.AddPushgateway();
 
         services.AddScoped<SmtpProbeSender>();
-        services.AddHttpClient<BrevoProbeSender>().ConfigurePrimaryHttpMessageHandler(TlsHandler).RemoveAllLoggers();
+        services.AddTlsHttpClient<BrevoProbeSender>();
         services.AddScoped<IProbeSender>(sp => sp.GetRequiredService<IOptions<ProbeOptions>>().Value.Sender switch
         {
             ProbeSenderKind.Brevo => sp.GetRequiredService<BrevoProbeSender>(),
@@ -34,7 +34,5 @@ public static class RoundtripProbeServiceCollectionExtensions
         services.AddScoped<ImapProbeCleaner>();
         services.AddScoped<IWorkerJob, RoundtripProbeJob>();
         return services;
-
-        static HttpMessageHandler TlsHandler(IServiceProvider sp) => TlsHttpHandler.Create(sp.GetRequiredService<IOptions<TlsOptions>>().Value);
     }
 }

@@ -12,12 +12,9 @@ public static class PushgatewayServiceCollectionExtensions
     public static IServiceCollection AddPushgateway(this IServiceCollection services)
     {
         services.AddWorkerOptions<PushgatewayOptions>(PushgatewayOptions.SectionName);
-        services.AddTlsOptions();
-        services.AddHttpClient<PushgatewayClient>()
-            .ConfigurePrimaryHttpMessageHandler(sp => TlsHttpHandler.Create(sp.GetRequiredService<IOptions<TlsOptions>>().Value))
+        services.AddTlsHttpClient<PushgatewayClient>()
             // Polly bounds each attempt; this only stops a request that somehow escapes it.
-            .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromMinutes(5))
-            .RemoveAllLoggers();
+            .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromMinutes(5));
         return services;
     }
 }

@@ -13,6 +13,19 @@ public static class TlsHttpHandler
         SslOptions = { RemoteCertificateValidationCallback = CertificateValidation.CreateCallback(options) },
     };
 
+    /// <summary>
+    /// Adds a typed <see cref="HttpClient"/> for <typeparamref name="TClient"/> whose handler honours <see cref="TlsOptions"/>
+    /// (added once), without the HTTP client's own log lines (they would print URLs with tokens).
+    /// </summary>
+    public static IHttpClientBuilder AddTlsHttpClient<TClient>(this IServiceCollection services)
+        where TClient : class
+    {
+        services.AddTlsOptions();
+        return services.AddHttpClient<TClient>()
+            .ConfigurePrimaryHttpMessageHandler(sp => Create(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TlsOptions>>().Value))
+            .RemoveAllLoggers();
+    }
+
     /// <summary>Adds <see cref="TlsOptions"/> once.</summary>
     public static IServiceCollection AddTlsOptions(this IServiceCollection services)
     {

@@ -1,7 +1,6 @@
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Tls;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace MailserverWorkers.Shared.UptimeKuma;
 
@@ -12,10 +11,7 @@ public static class UptimeKumaServiceCollectionExtensions
     public static IServiceCollection AddUptimeKuma(this IServiceCollection services)
     {
         services.AddWorkerOptions<UptimeKumaOptions>(UptimeKumaOptions.SectionName);
-        services.AddTlsOptions();
-        services.AddHttpClient<UptimeKumaNotifier>()
-            .ConfigurePrimaryHttpMessageHandler(sp => TlsHttpHandler.Create(sp.GetRequiredService<IOptions<TlsOptions>>().Value))
-            .RemoveAllLoggers();
+        services.AddTlsHttpClient<UptimeKumaNotifier>();
         return services;
     }
 }
