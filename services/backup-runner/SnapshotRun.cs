@@ -82,7 +82,7 @@ public sealed class SnapshotRun(
         var snapshotName = settings.ParsedNaming().NameFor(startedAt);
         CheckClock(snapshotName, startedAt, previous);
         var guard = new SourceGuard(settings);
-        var before = CheckSources(sources, previous, guard, cancellationToken);
+        var before = CheckSources(sources, previous, cancellationToken);
 
         var marker = new SnapshotMarker { Name = settings.Name, StartedAt = startedAt, Sources = settings.Sources };
         if (settings.PreCommand is { Length: > 0 } pre && await hooks.RunAsync("Backup__PreCommand", pre, settings.CommandTimeout, cancellationToken) is { } preFailure)
@@ -189,7 +189,7 @@ public sealed class SnapshotRun(
     /// is all of them or nothing. Returns what the newest snapshot holds of each, for the guard.
     /// </summary>
     private Dictionary<string, (string Snapshot, SourceFigures Figures)?> CheckSources(
-        IReadOnlyList<(string Name, string Path)> sources, Snapshot? previous, SourceGuard guard, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, string Path)> sources, Snapshot? previous, CancellationToken cancellationToken)
     {
         var destination = RealFolder(options.Value.Destination!);
         var before = new Dictionary<string, (string Snapshot, SourceFigures Figures)?>(StringComparer.Ordinal);
