@@ -7,6 +7,8 @@ namespace MailserverWorkers.HaproxyHealth;
 /// </summary>
 public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
 {
+    private static readonly TimeSpan QuitTimeout = TimeSpan.FromMilliseconds(500);
+
     public async Task SpeakAsync(Stream connection, TargetOptions target, CheckTimings timings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -54,13 +56,15 @@ public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
             stream = await tls.HandshakeAsync(stream, target, timings, cancellationToken);
         }
 
-        // Polite, not part of the verdict: the greeting (and the handshake) already were.
+        // Polite, not part of the verdict: the greeting (and the handshake) already were. A server that does not answer
+        // QUIT, or resets, costs at most QuitTimeout and never fails the attempt.
+        using var quit = new CancellationTokenSource(QuitTimeout);
         try
         {
-            await ProtocolLines.WriteLineAsync(stream, "QUIT", cancellationToken);
-            await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken);
+            await ProtocolLines.WriteLineAsync(stream, "QUIT", quit.Token);
+            await ProtocolLines.ReadSmtpReplyAsync(stream, quit.Token);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException)
         {
         }
         finally

@@ -104,4 +104,15 @@ public sealed class PathProberTests
         Assert.Contains(line, log, StringComparison.Ordinal);
         Assert.Contains(expected, log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AServerThatNeverAnswersQuit_StillPasses_TheGreetingIsTheVerdict()
+    {
+        await using var server = new MailserverWorkers.Testing.StandIns.ScriptedSmtpServer(answerQuit: false);
+
+        var attempt = await prober.AttemptAsync(HealthParts.Target(server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "smtp"), CancellationToken.None);
+
+        Assert.True(attempt.Succeeded, attempt.Error);
+        Assert.NotNull(attempt.Banner);
+    }
 }
