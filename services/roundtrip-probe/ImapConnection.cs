@@ -52,14 +52,26 @@ public sealed class ImapConnection(ImapOptions imap, TlsOptions tls, ILogger log
 
         foreach (var name in JunkFolderNames)
         {
-            try
+            // Through the bounded operations like every other step: a server that stalls here fails the run's
+            // login step with "timed out", never a TaskCanceledException that escapes the report.
+            var found = await MailOperations.RunAsync(
+                $"IMAP folder '{name}' at {Endpoint}",
+                imap.Timeout,
+                async ct =>
+                {
+                    try
+                    {
+                        return await client.GetFolderAsync(name, ct);
+                    }
+                    catch (FolderNotFoundException)
+                    {
+                        return null;
+                    }
+                },
+                cancellationToken);
+            if (found is not null)
             {
-                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                bounded.CancelAfter(imap.Timeout);
-                return await client.GetFolderAsync(name, bounded.Token);
-            }
-            catch (FolderNotFoundException)
-            {
+                return found;
             }
         }
 
