@@ -7,6 +7,8 @@ public sealed class HaproxyOptions : IValidatableObject
 {
     public const string SectionName = "HAProxy";
 
+    private const int MaxSocketPathBytes = 107;
+
     /// <summary>The admin/stats socket (<c>stats socket /run/haproxy/admin.sock</c>), read with <c>show stat</c>.</summary>
     public string? StatsSocket { get; set; }
 
@@ -42,6 +44,13 @@ public sealed class HaproxyOptions : IValidatableObject
         if (StatsSocket is { Length: > 0 } socket && !Path.IsPathFullyQualified(socket))
         {
             yield return new ValidationResult($"must be an absolute path, not '{socket}'", [nameof(StatsSocket)]);
+        }
+        else if (StatsSocket is { Length: > 0 } longSocket && System.Text.Encoding.UTF8.GetByteCount(longSocket) > MaxSocketPathBytes)
+        {
+            // struct sockaddr_un's sun_path is 108 bytes on Linux, the terminating NUL included.
+            yield return new ValidationResult(
+                $"is {System.Text.Encoding.UTF8.GetByteCount(longSocket)} bytes long, more than a Unix socket path can be ({MaxSocketPathBytes}); use a shorter path or a link to it",
+                [nameof(StatsSocket)]);
         }
     }
 }

@@ -17,7 +17,14 @@ public sealed record HaproxyServerStatus(string Backend, string Server, string S
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var header = lines.FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))
             ?? throw new FormatException("no header line ('# pxname,svname,...') in HAProxy's stats");
-        var columns = header[2..].Split(',').Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index, StringComparer.Ordinal);
+        // HAProxy ends the header with a ',' (an empty last name); a proxy or another version may repeat a name: the
+        // first of each non-empty name counts, the rest are not read.
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (name, index) in header[2..].Split(',').Select((name, index) => (name.Trim(), index)).Where(c => c.Item1.Length > 0))
+        {
+            columns.TryAdd(name, index);
+        }
+
         int Column(string name) => columns.TryGetValue(name, out var index) ? index : throw new FormatException($"HAProxy's stats have no '{name}' column");
         int backend = Column("pxname"), server = Column("svname"), status = Column("status"), check = Column("check_status"), failures = Column("chkfail");
         var servers = new List<HaproxyServerStatus>();

@@ -41,15 +41,17 @@ public sealed class HealthJob(
             }
         }
 
+        // Logged as decided, before the push: a Pushgateway that hangs, or a pod killed mid-push, cannot hide them.
+        foreach (var failure in failures)
+        {
+            logger.LogError("FAILED {Failure}", failure);
+        }
+
         var succeeded = failures.Count == 0;
         var registry = HealthMetrics.Build(reports, servers, fatals, time.GetUtcNow(), succeeded);
         await registry.LogSamplesAsync(logger, cancellationToken);
 
         await pushgateway.PushAsync(registry, HealthMetrics.DefaultJob, cancellationToken);
-        foreach (var failure in failures)
-        {
-            logger.LogError("FAILED {Failure}", failure);
-        }
 
         return succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
@@ -83,10 +85,15 @@ public sealed class HealthJob(
         {
             servers = HaproxyServerStatus.ParseCsv(await source.ReadCsvAsync(cancellationToken));
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or HttpRequestException or FormatException
-                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            failures.Add($"HAProxy's stats ({source.Describe()}): {(e is OperationCanceledException ? $"no answer within {settings.Timeout}" : e.Message)}");
+            // Whatever the stats reader meets is this step's failure: the targets were probed and are still reported.
+            failures.Add($"HAProxy's stats ({source.Describe()}): {e switch
+            {
+                OperationCanceledException => $"no answer within {settings.Timeout}",
+                IOException or System.Net.Sockets.SocketException or HttpRequestException or FormatException => e.Message,
+                _ => $"{e.GetType().Name}: {e.Message}",
+            }}");
             return null;
         }
 
@@ -129,6 +136,11 @@ public sealed class HealthJob(
         catch (PathCheckException e)
         {
             failures.Add(e.Message);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            failures.Add($"Postfix's log: {e.GetType().Name}: {e.Message}");
             return null;
         }
     }
