@@ -7,7 +7,8 @@ using Polly.Timeout;
 namespace MailserverWorkers.Shared.Http;
 
 /// <summary>
-/// Sends an idempotent HTTP request under a Polly retry (exponential backoff with jitter) and a timeout per attempt.
+/// Sends an idempotent HTTP request under a Polly retry (delays that double, with jitter above the doubled value
+/// only: <see cref="BackoffDelay"/>) and a timeout per attempt.
 /// Only 2xx counts as delivered. Network errors, timeouts, 408, 429 and 5xx are retried; any other status is final
 /// (a 400 from the Pushgateway will not change on a second try). Each retry is one WARN line, the final failure
 /// one ERROR line with the display URL the caller gives (credentials removed by the caller).
@@ -64,9 +65,7 @@ public sealed class RetriedHttpDelivery(HttpClient http, TimeProvider time, ILog
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = options.Attempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryDelay,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(BackoffDelay(options.RetryDelay, args.AttemptNumber, Random.Shared.NextDouble())),
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
                 OnRetry = async args =>
                 {
@@ -82,6 +81,18 @@ public sealed class RetriedHttpDelivery(HttpClient http, TimeProvider time, ILog
         }
 
         return builder.AddTimeout(options.AttemptTimeout).Build();
+    }
+
+    /// <summary>
+    /// The delay before retry <paramref name="retry"/> (0 for the first): <paramref name="baseDelay"/> doubled each
+    /// time, plus up to a quarter of it as jitter (<paramref name="unit"/> in [0, 1)), so that each delay is at least the
+    /// doubled value and never shorter than the one before (1-1.25 s, 2-2.5 s, 4-5 s for 1 s). Polly's own jittered
+    /// exponential backoff is decorrelated and can come out shorter than the previous delay.
+    /// </summary>
+    public static TimeSpan BackoffDelay(TimeSpan baseDelay, int retry, double unit)
+    {
+        var doubled = baseDelay * Math.Pow(2, Math.Clamp(retry, 0, 30));
+        return doubled + (doubled * (0.25 * Math.Clamp(unit, 0, 1)));
     }
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch

@@ -34,7 +34,7 @@ public sealed class PushgatewayOptions : IRetriedDeliveryOptions, IValidatableOb
     [Range(1, 10)]
     public int Attempts { get; set; } = DefaultAttempts;
 
-    /// <summary>First backoff (default 1 s; then 2 s, 4 s, with jitter).</summary>
+    /// <summary>First backoff (default 1 s; then 2 s, 4 s; each up to a quarter longer as jitter, never shorter).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
