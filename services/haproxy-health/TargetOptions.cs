@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.HaproxyHealth;
 
@@ -8,6 +9,7 @@ public sealed class TargetOptions : IValidatableObject
 {
     /// <summary>Host name or address to connect to (HAProxy's frontend, a NodePort, a Postfix listener).</summary>
     [Required]
+    [HostName]
     public string? Host { get; set; }
 
     [Range(1, 65535)]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.RoundtripProbe;
 
@@ -10,6 +11,7 @@ public sealed class BrevoOptions
     public string? ApiKey { get; set; }
 
     [Required]
+    [HttpUrl]
     public Uri BaseUrl { get; set; } = new("https://api.brevo.com");
 
     /// <summary>Limit of each API call (default 30 s).</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MailserverWorkers.Shared.Mail;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.RoundtripProbe;
 
@@ -8,6 +9,7 @@ public sealed class SmtpOptions
 {
     public const string SectionName = "Smtp";
 
+    [HostName]
     public string? Host { get; set; }
 
     [Range(1, 65535)]

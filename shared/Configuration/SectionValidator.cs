@@ -21,6 +21,11 @@ public sealed class SectionValidator<TOptions>(IConfiguration configuration, str
         .Select(p => p.Name)
         .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
+    private static readonly PropertyInfo[] EnumProperties = typeof(TOptions)
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanWrite && (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).IsEnum)
+        .ToArray();
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
@@ -33,6 +38,18 @@ public sealed class SectionValidator<TOptions>(IConfiguration configuration, str
             if (!known)
             {
                 failures.Add($"{Key(child.Key)}: unknown key (known keys: {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))})");
+            }
+        }
+
+        // The binder takes "7" or "None, StartTls" for an enum and stores a value no name has: by name only.
+        foreach (var property in EnumProperties)
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var raw = configuration.GetSection(sectionName)[property.Name]?.Trim();
+            if (raw is { Length: > 0 } && (raw.Contains(',', StringComparison.Ordinal) || char.IsAsciiDigit(raw[0]) || raw[0] is '-' or '+'
+                || !Enum.TryParse(type, raw, ignoreCase: true, out var parsed) || !Enum.IsDefined(type, parsed!)))
+            {
+                failures.Add($"{Key(property.Name)}: '{raw}' is not one of {string.Join(", ", Enum.GetNames(type))} (give the name)");
             }
         }
 

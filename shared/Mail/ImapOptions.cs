@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.Shared.Mail;
 
@@ -10,6 +11,7 @@ public sealed class ImapOptions
 
     /// <summary>The IMAP server.</summary>
     [Required]
+    [HostName]
     public string Host { get; set; } = "";
 
     /// <summary>Its port (default 993).</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MailserverWorkers.Shared.Http;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.Shared.UptimeKuma;
 
@@ -10,6 +11,7 @@ public sealed class UptimeKumaOptions : IRetriedDeliveryOptions
     public const string SectionName = "UptimeKuma";
 
     /// <summary>The push monitor's URL as Uptime Kuma shows it; its query is replaced. It holds the token: a secret.</summary>
+    [HttpUrl]
     public Uri? PushUrl { get; set; }
 
     /// <summary>Attempts per heartbeat (default 3).</summary>

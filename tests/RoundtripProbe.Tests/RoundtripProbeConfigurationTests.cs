@@ -29,6 +29,15 @@ public sealed class RoundtripProbeConfigurationTests
     [InlineData("Tls__CaFile", "/nonexistent/ca.pem", "Tls__CaFile: file '/nonexistent/ca.pem' does not exist")]
     [InlineData("Imap__PasswordFile", "/nonexistent/secret", "Imap__PasswordFile: set either Imap__Password or Imap__PasswordFile, not both")]
     [InlineData("Pushgateway__Url", "ftp://gateway", "Pushgateway__Url: must be an absolute http or https URL")]
+    [InlineData("Smtp__Security", "7", "Smtp__Security: '7' is not one of None, StartTls, SslOnConnect (give the name)")]
+    [InlineData("Imap__Security", "1", "Imap__Security: '1' is not one of None, StartTls, SslOnConnect (give the name)")]
+    [InlineData("Smtp__Security", "None, StartTls", "Smtp__Security: 'None, StartTls' is not one of None, StartTls, SslOnConnect (give the name)")]
+    [InlineData("Smtp__Host", "mail example.test", "Smtp__Host: 'mail example.test' is not a host name or an IP address")]
+    [InlineData("Imap__Host", "[::1]", "Imap__Host: '[::1]': write an IPv6 address without brackets (::1)")]
+    [InlineData("Imap__Host", "-bad-.example.test", "Imap__Host: '-bad-.example.test' is not a host name or an IP address")]
+    [InlineData("Brevo__BaseUrl", "/v3", "Brevo__BaseUrl: must be an absolute http:// or https:// URL with a host (it is relative)")]
+    [InlineData("UptimeKuma__PushUrl", "kuma.example/api/push/Tok3n", "UptimeKuma__PushUrl: must be an absolute http:// or https:// URL with a host (it is relative)")]
+    [InlineData("UptimeKuma__PushUrl", "ftp://kuma.example/api/push/Tok3n", "UptimeKuma__PushUrl: must be an absolute http:// or https:// URL with a host, not ftp:")]
     public async Task InvalidConfiguration_ExitsTwo_WithOneLineNamingTheKey(string key, string? value, string expected)
     {
         var environment = Valid();
