@@ -223,6 +223,45 @@ public sealed class ChartManifestTests
         Assert.Equal("vault", external["spec"]!["secretStoreRef"]!["name"]!.GetValue<string>());
     }
 
+    // Probe__Deadline + 4 x Imap__Timeout + the push and the heartbeat (3 x 10 s + 1.25 s and 2.5 s, each rounded
+    // up: 35 s each) + 60 s.
+    [Theory]
+    [InlineData("", 470)]
+    [InlineData("roundtripProbe:\n  config:\n    Probe__Deadline: \"00:00:30\"\n", 200)]
+    [InlineData("roundtripProbe:\n  config:\n    Probe__Deadline: \"00:10:00\"\n    Imap__Timeout: \"00:00:05\"\n    Pushgateway__Attempts: \"1\"\n", 725)]
+    [InlineData("roundtripProbe:\n  activeDeadlineSeconds: 900\n", 900)]
+    public void TheProbesDeadline_IsDerivedFromItsOwnBounds_OrAtLeastThem(string values, int expected)
+    {
+        var file = ChartRendering.ValuesFile(values);
+        try
+        {
+            var probe = ChartRendering.Render(Ci("minimal-values.yaml"), file).Where(d => d.Kind == "CronJob").Select(Parse<V1CronJob>)
+                .Single(c => c.Metadata.Name.EndsWith("-roundtrip-probe", StringComparison.Ordinal));
+
+            Assert.Equal(expected, probe.Spec.JobTemplate.Spec.ActiveDeadlineSeconds);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void AProbeDeadlineShorterThanTheProbesOwnBound_FailsTheRender_NamingBoth()
+    {
+        var file = ChartRendering.ValuesFile("roundtripProbe:\n  activeDeadlineSeconds: 240\n");
+        try
+        {
+            var e = Assert.Throws<ChartRenderException>(() => ChartRendering.Render(Ci("minimal-values.yaml"), file));
+
+            Assert.Contains("roundtripProbe.activeDeadlineSeconds=240 is shorter than the probe's own bound of 470 s (Probe__Deadline=00:05:00", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static IReadOnlyList<RenderedDocument> Render(string valuesFile) => ChartRendering.Render(Ci(valuesFile));
 
     private static string Ci(string valuesFile) => Path.Join(ChartRendering.ChartDirectory, "ci", valuesFile);

@@ -198,3 +198,42 @@ spec:
             {{- toYaml . | nindent 12 }}
             {{- end }}
 {{- end -}}
+
+{{/* Seconds in a .NET TimeSpan value as the workers read it ("00:05:00", "1.02:00:00", "00:00:00.500"), rounded up. */}}
+{{- define "mailserver-workers.timeSpanSeconds" -}}
+{{- $parts := splitList ":" (toString .) -}}
+{{- $hours := first $parts -}}
+{{- $days := 0 -}}
+{{- if contains "." $hours -}}
+{{- $days = atoi (first (splitList "." $hours)) -}}
+{{- $hours = last (splitList "." $hours) -}}
+{{- end -}}
+{{- add (mul $days 86400) (mul (atoi $hours) 3600) (mul (atoi (index $parts 1)) 60) (ceil (float64 (index $parts 2))) -}}
+{{- end -}}
+
+{{/* The longest an HTTP delivery with retries takes (Pushgateway, Uptime Kuma): Attempts x AttemptTimeout plus the
+delays between them, each doubled and up to a quarter longer (shared/Http/RetriedHttpDelivery.cs). Takes the
+config and the section name. */}}
+{{- define "mailserver-workers.deliverySeconds" -}}
+{{- $attempts := int (index .config (printf "%s__Attempts" .section) | default 3) -}}
+{{- $timeout := include "mailserver-workers.timeSpanSeconds" (index .config (printf "%s__AttemptTimeout" .section) | default "00:00:10") | atoi -}}
+{{- $delay := include "mailserver-workers.timeSpanSeconds" (index .config (printf "%s__RetryDelay" .section) | default "00:00:01") | atoi -}}
+{{- $total := mul $attempts $timeout -}}
+{{- $factor := 1 -}}
+{{- range until (int (sub $attempts 1)) -}}
+{{- $total = add $total (ceil (mulf (mul $delay $factor) 1.25)) -}}
+{{- $factor = mul $factor 2 -}}
+{{- end -}}
+{{- $total -}}
+{{- end -}}
+
+{{/* The probe's own longest run, in seconds: Probe__Deadline, the cleanup (four IMAP commands at Imap__Timeout),
+the push and the heartbeat with their retries, and a minute for start-up. Keep in sync with RoundtripProbeJob. */}}
+{{- define "mailserver-workers.probeBoundSeconds" -}}
+{{- $c := .config | default dict -}}
+{{- $deadline := include "mailserver-workers.timeSpanSeconds" ($c.Probe__Deadline | default "00:05:00") | atoi -}}
+{{- $imap := include "mailserver-workers.timeSpanSeconds" ($c.Imap__Timeout | default "00:00:10") | atoi -}}
+{{- $push := include "mailserver-workers.deliverySeconds" (dict "config" $c "section" "Pushgateway") | atoi -}}
+{{- $kuma := include "mailserver-workers.deliverySeconds" (dict "config" $c "section" "UptimeKuma") | atoi -}}
+{{- add $deadline (mul 4 $imap) $push $kuma 60 -}}
+{{- end -}}
