@@ -20,13 +20,14 @@ public sealed class HaproxyStatsPage(HttpClient http, IOptions<HaproxyOptions> o
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{settings.Password}")));
         }
 
-        using var response = await http.SendAsync(request, limit.Token);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"HTTP {(int)response.StatusCode} from {Describe()}");
         }
 
-        return await response.Content.ReadAsStringAsync(limit.Token);
+        await using var body = await response.Content.ReadAsStreamAsync(limit.Token);
+        return await BoundedAnswer.ReadAsync(body, limit.Token);
     }
 
     private Uri Url()

@@ -17,7 +17,6 @@ public sealed class HaproxyStatsSocket(IOptions<HaproxyOptions> options) : IHapr
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(options.Value.StatsSocket!), limit.Token);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync("show stat\n"u8.ToArray(), limit.Token);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return await reader.ReadToEndAsync(limit.Token);
+        return await BoundedAnswer.ReadAsync(stream, limit.Token);
     }
 }
