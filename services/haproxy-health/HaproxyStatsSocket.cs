@@ -14,7 +14,23 @@ public sealed class HaproxyStatsSocket(IOptions<HaproxyOptions> options) : IHapr
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(options.Value.Timeout);
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(options.Value.StatsSocket!), limit.Token);
+        var path = options.Value.StatsSocket!;
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), limit.Token);
+        }
+        catch (SocketException e)
+        {
+            // .NET words ENOENT on a Unix socket as "Cannot assign requested address": say what is missing.
+            throw new IOException(e.SocketErrorCode switch
+            {
+                SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported when !File.Exists(path) => $"{path} does not exist (is HAProxy's stats socket mounted here?)",
+                SocketError.ConnectionRefused => $"nothing listens on {path} (HAProxy not running, or a stale socket file)",
+                SocketError.AccessDenied => $"no permission to connect to {path}",
+                _ => $"cannot connect to {path}: {e.Message}",
+            }, e);
+        }
+
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync("show stat\n"u8.ToArray(), limit.Token);
         return await BoundedAnswer.ReadAsync(stream, limit.Token);

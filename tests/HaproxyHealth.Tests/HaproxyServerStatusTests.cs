@@ -126,4 +126,35 @@ public sealed class HaproxyServerStatusTests
             File.Delete(socketPath);
         }
     }
+
+    [Fact]
+    public async Task AMissingOrDeadStatsSocket_SaysWhichItIs()
+    {
+        var missing = Path.Join(Path.GetTempPath(), $"absent-{Guid.NewGuid():n}.sock");
+        var stale = Path.Join(Path.GetTempPath(), $"stale-{Guid.NewGuid():n}.sock");
+        // A socket file nobody answers on: bound, hard-linked under another name, closed (.NET removes the first name).
+        var bound = stale + ".bound";
+        using (var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(bound));
+            var linked = await ExternalProgram.RunAsync("ln", [bound, stale]);
+            Assert.True(linked.ExitCode == 0, linked.Error);
+        }
+
+        try
+        {
+            foreach (var (path, expected) in new[] { (missing, $"{missing} does not exist (is HAProxy's stats socket mounted here?)"), (stale, $"nothing listens on {stale}") })
+            {
+                var socket = new HaproxyStatsSocket(Microsoft.Extensions.Options.Options.Create(new HaproxyOptions { StatsSocket = path }));
+
+                var e = await Assert.ThrowsAsync<IOException>(() => socket.ReadCsvAsync(CancellationToken.None));
+
+                Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.Delete(stale);
+        }
+    }
 }
