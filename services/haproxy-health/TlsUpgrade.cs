@@ -11,26 +11,27 @@ namespace MailserverWorkers.HaproxyHealth;
 /// </summary>
 public sealed class TlsUpgrade(IOptions<TlsOptions> tls, TimeProvider time)
 {
-    private readonly Lazy<RemoteCertificateValidationCallback?> validation = new(() => CertificateValidation.CreateCallback(tls.Value));
-
     public async Task<Stream> HandshakeAsync(Stream connection, TargetOptions target, CheckTimings timings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(timings);
         var ssl = new SslStream(connection, leaveInnerStreamOpen: false);
+        string? refused = null;
+        var validation = CertificateValidation.CreateCallback(tls.Value, reason => refused = reason, target.ServerName ?? target.Host);
         var started = time.GetTimestamp();
         try
         {
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = target.ServerName ?? target.Host,
-                RemoteCertificateValidationCallback = validation.Value,
+                RemoteCertificateValidationCallback = validation,
             }, cancellationToken);
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
         {
             await ssl.DisposeAsync();
-            throw new PathCheckException($"TLS handshake failed: {e.Message}", e);
+            // The callback's reason when it refused the certificate; the platform's words for anything else.
+            throw new PathCheckException($"TLS handshake failed: {refused ?? e.Message}", e);
         }
 
         timings.TlsHandshake = time.GetElapsedTime(started);

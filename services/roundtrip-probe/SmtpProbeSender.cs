@@ -19,12 +19,14 @@ public sealed class SmtpProbeSender(IOptions<SmtpOptions> smtpOptions, IOptions<
         var smtp = smtpOptions.Value;
         var endpoint = $"{smtp.Host}:{smtp.Port}";
         using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
-        client.ServerCertificateValidationCallback = CertificateValidation.CreateCallback(tlsOptions.Value) ?? client.ServerCertificateValidationCallback;
+        string? refused = null;
+        client.ServerCertificateValidationCallback = CertificateValidation.CreateCallback(tlsOptions.Value, reason => refused = reason, smtp.Host);
 
-        await MailOperations.RunAsync(
+        await MailOperations.ConnectAsync(
             $"SMTP connect to {endpoint} ({smtp.Security})",
             smtp.Timeout,
             ct => client.ConnectAsync(smtp.Host!, smtp.Port, smtp.Security.ToSecureSocketOptions(), ct),
+            () => refused,
             cancellationToken);
         if (!string.IsNullOrEmpty(smtp.Username))
         {

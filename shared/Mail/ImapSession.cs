@@ -13,13 +13,15 @@ public static class ImapSession
         ArgumentNullException.ThrowIfNull(tls);
         var endpoint = $"{imap.Host}:{imap.Port}";
         var client = new ImapClient { Timeout = (int)imap.Timeout.TotalMilliseconds };
-        client.ServerCertificateValidationCallback = CertificateValidation.CreateCallback(tls) ?? client.ServerCertificateValidationCallback;
+        string? refused = null;
+        client.ServerCertificateValidationCallback = CertificateValidation.CreateCallback(tls, reason => refused = reason, imap.Host);
         try
         {
-            await MailOperations.RunAsync(
+            await MailOperations.ConnectAsync(
                 $"IMAP connect to {endpoint} ({imap.Security})",
                 imap.Timeout,
                 ct => client.ConnectAsync(imap.Host, imap.Port, imap.Security.ToSecureSocketOptions(), ct),
+                () => refused,
                 cancellationToken);
             await MailOperations.RunAsync(
                 $"IMAP login as {imap.Username} at {endpoint}",

@@ -25,13 +25,31 @@ public static class MailOperations
         {
             return await operation(bounded.Token);
         }
-        catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not MailOperationException && bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            // Our bound fired: MailKit may wrap the cancellation (a stalled TLS handshake is an SslHandshakeException).
             throw new MailOperationException($"{what}: no answer within {timeout.TotalSeconds:0.###}s (timed out)");
         }
         catch (Exception e) when (e is not OperationCanceledException and not MailOperationException)
         {
             throw new MailOperationException($"{what}: {Describe(e, timeout)}", e);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync{T}"/>, for a connect: a TLS handshake that failed because the certificate callback refused
+    /// the server's certificate says why (<paramref name="certificateProblem"/>), never "not trusted" for a stall.
+    /// </summary>
+    public static async Task ConnectAsync(string what, TimeSpan timeout, Func<CancellationToken, Task> operation, Func<string?> certificateProblem, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(certificateProblem);
+        try
+        {
+            await RunAsync(what, timeout, operation, cancellationToken);
+        }
+        catch (MailOperationException e) when (e.InnerException is SslHandshakeException && certificateProblem() is { } problem)
+        {
+            throw new MailOperationException($"{what}: TLS handshake failed: {problem}", e.InnerException);
         }
     }
 
@@ -44,7 +62,11 @@ public static class MailOperations
         SmtpCommandException s => $"server replied {(int)s.StatusCode} {s.Message.Trim()}",
         ImapCommandException i => $"server replied {i.Response} {i.ResponseText.Trim()}",
         AuthenticationException a => $"authentication failed: {a.Message.Trim()}",
-        SslHandshakeException => "TLS handshake failed: the server's certificate is not trusted (set Tls__CaFile for a private CA) or the server does not speak TLS here",
+        // Only the certificate callback knows a certificate's fault (the callers add its reason); anything else ends
+        // the handshake before or without a verdict on it.
+        SslHandshakeException { InnerException: IOException or SocketException or TimeoutException } h =>
+            $"TLS handshake did not complete: {FirstLine(h.InnerException!.Message)}",
+        SslHandshakeException h => $"TLS handshake failed: {FirstLine(h.InnerException?.Message ?? "the server does not speak TLS here, or refused the client's")}",
         SocketException s => $"cannot connect: {s.Message}",
         TimeoutException or IOException { InnerException: TimeoutException } => $"no answer within {timeout.TotalSeconds:0.###}s (timed out)",
         IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } } => $"no answer within {timeout.TotalSeconds:0.###}s (timed out)",

@@ -115,4 +115,26 @@ public sealed class PathProberTests
         Assert.True(attempt.Succeeded, attempt.Error);
         Assert.NotNull(attempt.Banner);
     }
+
+    [Theory]
+    [InlineData("expired", "TLS handshake failed: the certificate expired on ")]
+    [InlineData("wrong name", "TLS handshake failed: the certificate is for other.example.test, not 127.0.0.1")]
+    [InlineData("other CA", "TLS handshake failed: the certificate is issued by CN=another test CA, not by a CA in Tls__CaFile")]
+    public async Task ACertificateFault_IsNamed(string fault, string expected)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var peer = fault switch
+        {
+            "expired" => MailserverWorkers.Testing.StandIns.TlsPeer.With("127.0.0.1", now.AddDays(-30), now.AddDays(-1)),
+            "wrong name" => MailserverWorkers.Testing.StandIns.TlsPeer.With("other.example.test", now.AddDays(-1), now.AddDays(30)),
+            _ => MailserverWorkers.Testing.StandIns.TlsPeer.With("127.0.0.1", now.AddDays(-1), now.AddDays(30), otherCa: true),
+        };
+        var tls = new TlsUpgrade(Microsoft.Extensions.Options.Options.Create(new MailserverWorkers.Shared.Tls.TlsOptions { CaFile = peer.CaFile }), TimeProvider.System);
+        var trusting = new PathProber(new TcpConnectCheck(), new SmtpBannerCheck(tls), new ImapBannerCheck(tls), TimeProvider.System);
+
+        var attempt = await trusting.AttemptAsync(HealthParts.Target(peer.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "imaps"), CancellationToken.None);
+
+        Assert.False(attempt.Succeeded);
+        Assert.True(attempt.Error?.Contains(expected, StringComparison.Ordinal) == true, attempt.Error);
+    }
 }

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace MailserverWorkers.Testing.StandIns;
+
+/// <summary>
+/// A TLS server the tests make on 127.0.0.1 with a certificate they choose (expired, not yet valid, issued for another
+/// name, by another CA), all made here from a CA of its own whose PEM <see cref="CaFile"/> holds (for Tls__CaFile), or
+/// that accepts and never answers the handshake. After a handshake it greets as an IMAP server would, so a client that
+/// trusts it gets that far.
+/// </summary>
+public sealed class TlsPeer : IAsyncDisposable
+{
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly X509Certificate2? certificate;
+    private readonly Task accepting;
+
+    private TlsPeer(X509Certificate2? certificate, string caFile)
+    {
+        this.certificate = certificate;
+        CaFile = caFile;
+        listener.Start();
+        accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    /// <summary>The PEM of the CA the test should trust (deleted with the peer).</summary>
+    public string CaFile { get; }
+
+    /// <summary>A peer whose certificate is signed by the trusted CA (or, with <paramref name="otherCa"/>, by another).</summary>
+    public static TlsPeer With(string dnsName, DateTimeOffset notBefore, DateTimeOffset notAfter, bool otherCa = false)
+    {
+        using var trusted = NewCa("a test CA");
+        using var other = otherCa ? NewCa("another test CA") : null;
+        var ca = other ?? trusted;
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        if (IPAddress.TryParse(dnsName, out var address))
+        {
+            names.AddIpAddress(address);
+        }
+        else
+        {
+            names.AddDnsName(dnsName);
+        }
+
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var issued = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
+        // SslStream wants the key with the certificate, in a form the platform can use.
+        return new TlsPeer(X509CertificateLoader.LoadPkcs12(issued.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null), WritePem(trusted));
+    }
+
+    /// <summary>A peer that accepts the connection and never answers the client's hello.</summary>
+    public static TlsPeer Silent()
+    {
+        using var trusted = NewCa("a test CA");
+        return new TlsPeer(null, WritePem(trusted));
+    }
+
+    // Valid from a year ago to a year ahead, so that it can issue expired and not-yet-valid certificates.
+    private static X509Certificate2 NewCa(string name)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddYears(-1), DateTimeOffset.UtcNow.AddYears(1));
+    }
+
+    private static string WritePem(X509Certificate2 ca)
+    {
+        var path = Path.Join(Path.GetTempPath(), $"tls-peer-ca-{Guid.NewGuid():n}.pem");
+        File.WriteAllText(path, ca.ExportCertificatePem());
+        return path;
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                using (client)
+                {
+                    try
+                    {
+                        if (certificate is null)
+                        {
+                            await Task.Delay(Timeout.Infinite, stop.Token);
+                        }
+
+                        await using var ssl = new SslStream(client.GetStream());
+                        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, stop.Token);
+                        await ssl.WriteAsync("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls peer\r\n"u8.ToArray(), stop.Token);
+                        await Task.Delay(Timeout.Infinite, stop.Token);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
+                    {
+                    }
+                }
+            });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        await accepting;
+        certificate?.Dispose();
+        stop.Dispose();
+        File.Delete(CaFile);
+    }
+}
