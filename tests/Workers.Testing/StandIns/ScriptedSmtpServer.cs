@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -9,105 +8,56 @@ namespace MailserverWorkers.Testing.StandIns;
 /// ESMTP dialogue that accepts every message with 250, and then, unless <see cref="AnswerQuit"/>, never answers QUIT
 /// (the connection stays open until the test ends): the "250 then silence" of a lying peer.
 /// </summary>
-public sealed class ScriptedSmtpServer : IAsyncDisposable
+public sealed class ScriptedSmtpServer : LoopbackTcpServer
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stop = new();
-    private readonly List<TcpClient> clients = [];
-    private readonly Task accepting;
     private int accepted;
 
     public ScriptedSmtpServer(bool answerQuit = false)
     {
         AnswerQuit = answerQuit;
-        listener.Start();
-        accepting = AcceptAsync();
+        Start();
     }
 
     public bool AnswerQuit { get; }
 
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
-
     /// <summary>Messages the server answered 250 after DATA.</summary>
     public int Accepted => Volatile.Read(ref accepted);
 
-    private async Task AcceptAsync()
+    protected override async Task ConverseAsync(TcpClient client, CancellationToken cancellationToken)
     {
-        while (!stop.IsCancellationRequested)
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+        async Task Say(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), cancellationToken);
+        await Say("220 scripted.test ESMTP");
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
-            TcpClient client;
-            try
+            var verb = line.Split(' ', 2)[0].ToUpperInvariant();
+            switch (verb)
             {
-                client = await listener.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
+                case "EHLO" or "HELO":
+                    await Say("250-scripted.test");
+                    await Say("250 8BITMIME");
+                    break;
+                case "DATA":
+                    await Say("354 go ahead");
+                    while (await reader.ReadLineAsync(cancellationToken) is { } data && data != ".")
+                    {
+                    }
 
-            lock (clients)
-            {
-                clients.Add(client);
-            }
-
-            _ = Task.Run(() => ConverseAsync(client));
-        }
-    }
-
-    private async Task ConverseAsync(TcpClient client)
-    {
-        try
-        {
-            var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
-            async Task Say(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), stop.Token);
-            await Say("220 scripted.test ESMTP");
-            while (await reader.ReadLineAsync(stop.Token) is { } line)
-            {
-                var verb = line.Split(' ', 2)[0].ToUpperInvariant();
-                switch (verb)
-                {
-                    case "EHLO" or "HELO":
-                        await Say("250-scripted.test");
-                        await Say("250 8BITMIME");
-                        break;
-                    case "DATA":
-                        await Say("354 go ahead");
-                        while (await reader.ReadLineAsync(stop.Token) is { } data && data != ".")
-                        {
-                        }
-
-                        Interlocked.Increment(ref accepted);
-                        await Say("250 2.0.0 Ok: queued as SCRIPTED");
-                        break;
-                    case "QUIT" when AnswerQuit:
-                        await Say("221 2.0.0 Bye");
-                        return;
-                    case "QUIT":
-                        // Silence, the connection left open.
-                        await Task.Delay(Timeout.Infinite, stop.Token);
-                        return;
-                    default:
-                        await Say("250 2.0.0 Ok");
-                        break;
-                }
+                    Interlocked.Increment(ref accepted);
+                    await Say("250 2.0.0 Ok: queued as SCRIPTED");
+                    break;
+                case "QUIT" when AnswerQuit:
+                    await Say("221 2.0.0 Bye");
+                    return;
+                case "QUIT":
+                    // Silence, the connection left open.
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    return;
+                default:
+                    await Say("250 2.0.0 Ok");
+                    break;
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await stop.CancelAsync();
-        listener.Stop();
-        lock (clients)
-        {
-            clients.ForEach(c => c.Dispose());
-        }
-
-        await accepting;
-        stop.Dispose();
     }
 }

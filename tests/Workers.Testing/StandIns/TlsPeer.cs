@@ -12,22 +12,16 @@ namespace MailserverWorkers.Testing.StandIns;
 /// that accepts and never answers the handshake. After a handshake it greets as an IMAP server would, so a client that
 /// trusts it gets that far.
 /// </summary>
-public sealed class TlsPeer : IAsyncDisposable
+public sealed class TlsPeer : LoopbackTcpServer
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stop = new();
     private readonly X509Certificate2? certificate;
-    private readonly Task accepting;
 
     private TlsPeer(X509Certificate2? certificate, string caFile)
     {
         this.certificate = certificate;
         CaFile = caFile;
-        listener.Start();
-        accepting = AcceptAsync();
+        Start();
     }
-
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     /// <summary>The PEM of the CA the test should trust (deleted with the peer).</summary>
     public string CaFile { get; }
@@ -81,51 +75,23 @@ public sealed class TlsPeer : IAsyncDisposable
         return path;
     }
 
-    private async Task AcceptAsync()
+    protected override async Task ConverseAsync(TcpClient client, CancellationToken cancellationToken)
     {
-        while (!stop.IsCancellationRequested)
+        if (certificate is null)
         {
-            TcpClient client;
-            try
-            {
-                client = await listener.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                using (client)
-                {
-                    try
-                    {
-                        if (certificate is null)
-                        {
-                            await Task.Delay(Timeout.Infinite, stop.Token);
-                        }
-
-                        await using var ssl = new SslStream(client.GetStream());
-                        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, stop.Token);
-                        await ssl.WriteAsync("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls peer\r\n"u8.ToArray(), stop.Token);
-                        await Task.Delay(Timeout.Infinite, stop.Token);
-                    }
-                    catch (Exception e) when (e is OperationCanceledException or IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
-                    {
-                    }
-                }
-            });
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
+
+        await using var ssl = new SslStream(client.GetStream());
+        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken);
+        await ssl.WriteAsync("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls peer\r\n"u8.ToArray(), cancellationToken);
+        await Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Stop();
-        await accepting;
+        await base.DisposeAsync();
         certificate?.Dispose();
-        stop.Dispose();
         File.Delete(CaFile);
     }
 }
