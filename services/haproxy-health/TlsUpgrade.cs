@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using MailserverWorkers.Shared.Tls;
 using Microsoft.Extensions.Options;
 
@@ -11,13 +12,16 @@ namespace MailserverWorkers.HaproxyHealth;
 /// </summary>
 public sealed class TlsUpgrade(IOptions<TlsOptions> tls, TimeProvider time)
 {
+    // Read once: a run makes a handshake per attempt, and each needs a callback of its own for the reason.
+    private readonly Lazy<X509Certificate2Collection> roots = new(() => tls.Value.LoadCertificates());
+
     public async Task<Stream> HandshakeAsync(Stream connection, TargetOptions target, CheckTimings timings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(timings);
         var ssl = new SslStream(connection, leaveInnerStreamOpen: false);
         string? refused = null;
-        var validation = CertificateValidation.CreateCallback(tls.Value, reason => refused = reason, target.ServerName ?? target.Host);
+        var validation = CertificateValidation.CreateCallback(roots.Value, reason => refused = reason, target.ServerName ?? target.Host);
         var started = time.GetTimestamp();
         try
         {

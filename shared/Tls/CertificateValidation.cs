@@ -18,7 +18,19 @@ public static class CertificateValidation
     public static RemoteCertificateValidationCallback? CreateCallback(TlsOptions options, Action<string>? rejected = null, string? host = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var roots = options.LoadCertificates();
+        return CreateCallback(options.LoadCertificates(), rejected, host);
+    }
+
+    /// <summary>
+    /// As <see cref="CreateCallback(TlsOptions, Action{string}?, string?)"/>, with the CAs already loaded (an empty
+    /// collection: the system's store), for a caller that makes a callback per handshake and reads the file once.
+    /// </summary>
+    /// <param name="roots">The CAs of <c>Tls__CaFile</c> (<see cref="TlsOptions.LoadCertificates"/>).</param>
+    /// <param name="rejected">Told the reason when a certificate is refused.</param>
+    /// <param name="host">The name the certificate must carry, for the reason.</param>
+    public static RemoteCertificateValidationCallback? CreateCallback(X509Certificate2Collection roots, Action<string>? rejected = null, string? host = null)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
         if (roots.Count == 0 && rejected is null)
         {
             return null;
