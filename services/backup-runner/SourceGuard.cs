@@ -49,6 +49,6 @@ internal sealed class SourceGuard(BackupOptions settings)
         }
 
         var copy = Path.Join(snapshot.Path, name);
-        return NativeFileSystem.TryStat(copy) is { IsDirectory: true } ? (snapshot.Name, SourceFigures.Count(copy, cancellationToken)) : null;
+        return NativeFileSystem.TryStat(copy) is { IsDirectory: true } ? (snapshot.Name, SourceWalk.Count(copy, cancellationToken)) : null;
     }
 }

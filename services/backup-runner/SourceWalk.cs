@@ -36,6 +36,9 @@ internal sealed class SourceWalk(string source, string? previous, string target)
 
     public long LinkedBytes { get; private set; }
 
+    /// <summary>Counts the regular files below <paramref name="root"/> and their bytes, links not followed; links nothing.</summary>
+    public static SourceFigures Count(string root, CancellationToken cancellationToken) => new SourceWalk(root, null, root).Run(cancellationToken);
+
     /// <summary>Walks the source, counts it, and links what it can (an entry that cannot be linked is left to rsync).</summary>
     public SourceFigures Run(CancellationToken cancellationToken)
     {

@@ -17,8 +17,6 @@ public sealed class MessageHeaders
         (fields ??= new List<KeyValuePair<string, string>>(2)).Add(new(name, value.Trim()));
     }
 
-    public bool Has(string name) => Any(name, static _ => true);
-
     /// <summary>True when a field called <paramref name="name"/> has a value that satisfies <paramref name="predicate"/> (no allocation).</summary>
     public bool Any(string name, Func<string, bool> predicate)
     {
