@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MailserverWorkers.Testing;
@@ -45,15 +44,11 @@ internal static class RetentionMaildir
 
     public static Task ChownAsync(string path) => RunAsync("chown", "-R", "-h", $"{Vmail}:{Vmail}", path);
 
+    /// <summary>Runs a tool (<see cref="ExternalProgram"/>) and returns its output; fails with its own error.</summary>
     public static async Task<string> RunAsync(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)}: exit {process.ExitCode}: {error}");
+        var run = await ExternalProgram.RunAsync(program, arguments);
+        return run.ExitCode == 0 ? run.Output : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)}: exit {run.ExitCode}: {run.Error}");
     }
 
     /// <summary>Each message's decision as a run logged it: "delete automated", "delete human" or "error"; absent means kept.</summary>
