@@ -47,6 +47,13 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
                 : target.ExpectRejection ? $"neither refused nor closed within {target.Timeout} (a PROXY listener answers 421 or closes; is Timeout above Postfix's *_upstream_proxy_timeout?)"
                 : $"no answer within {target.Timeout}";
         }
+        catch (SocketException e) when (target.ExpectRejection && e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // A listener that resets the connection as soon as the kernel completed it (HAProxy's "tcp-request
+            // connection reject", a PROXY-only listener) may do it before or after the connect returned: either is a refusal.
+            error = null;
+            refusal = "reset";
+        }
         catch (SocketException e)
         {
             error = e.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : e.Message;
@@ -58,6 +65,11 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
         catch (PathCheckException e)
         {
             error = e.Message;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else fails this attempt with its own words; the run goes on and reports every target.
+            error = $"{e.GetType().Name}: {e.Message}";
         }
 
         return new PathAttempt(error is null, error, connected, timings.Banner, timings.TlsHandshake, timings.CertificateNotAfter, timings.Elapsed, refusal);

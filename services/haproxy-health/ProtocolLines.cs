@@ -7,6 +7,9 @@ internal static class ProtocolLines
 {
     private const int MaxLine = 4096;
 
+    // A reply of more lines is not a mail server's (Postfix's EHLO has about a dozen): the read ends, bounded in memory.
+    private const int MaxReplyLines = 100;
+
     /// <summary>One line without its CRLF; null when the server closed the connection first.</summary>
     public static async Task<string?> ReadLineAsync(Stream stream, CancellationToken cancellationToken)
     {
@@ -46,6 +49,11 @@ internal static class ProtocolLines
             if (line.Length < 4 || line[3] != '-')
             {
                 return lines;
+            }
+
+            if (lines.Count == MaxReplyLines)
+            {
+                throw new PathCheckException($"a reply longer than {MaxReplyLines} lines");
             }
         }
     }

@@ -13,7 +13,14 @@ public sealed class ImapConnection(ImapOptions imap, TlsOptions tls, ILogger log
 
     public string Endpoint => $"{imap.Host}:{imap.Port}";
 
-    public Task<ImapClient> ConnectAsync(CancellationToken cancellationToken) => ImapSession.ConnectAsync(imap, tls, cancellationToken);
+    /// <summary>
+    /// What one IMAP connection of the probe may read: a probe mailbox's searches, the found mail's few headers and
+    /// the leftovers' UIDs come to kilobytes; a server sending more is broken or hostile, and the pod's memory limit
+    /// must not be what stops it.
+    /// </summary>
+    internal const long MaxSessionBytes = 16L * 1024 * 1024;
+
+    public Task<ImapClient> ConnectAsync(CancellationToken cancellationToken) => ImapSession.ConnectAsync(imap, tls, MaxSessionBytes, cancellationToken);
 
     /// <summary>INBOX, then the junk folder when there is one.</summary>
     public async Task<IReadOnlyList<IMailFolder>> WatchedFoldersAsync(ImapClient client, CancellationToken cancellationToken)

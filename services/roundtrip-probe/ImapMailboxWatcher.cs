@@ -124,7 +124,7 @@ public sealed class ImapMailboxWatcher(
         try
         {
             // MailKit suspends the command timeout while idling; the refresh and the deadline bound it instead.
-            await MailOperations.RunAsync($"IMAP IDLE in {folder.FullName}", IdleRefresh + Imap.Timeout, ct => client.IdleAsync(done.Token, ct), cancellationToken);
+            await MailOperations.RunAsync($"IMAP IDLE in {folder.FullName}", IdleRefresh + Imap.Timeout, Imap.Timeout, ct => client.IdleAsync(done.Token, ct), cancellationToken);
         }
         finally
         {

@@ -31,7 +31,16 @@ public sealed class ImapProbeCleaner(
             deleted += await CleanFolderAsync(client, folder, imap.Timeout, cancellationToken);
         }
 
-        await MailOperations.RunAsync("IMAP LOGOUT", imap.Timeout, ct => client.DisconnectAsync(true, ct), cancellationToken);
+        // The deletions are done: LOGOUT is polite, never part of the verdict (as QUIT after a send).
+        try
+        {
+            await MailOperations.RunAsync("IMAP LOGOUT", imap.Timeout, ct => client.DisconnectAsync(true, ct), cancellationToken);
+        }
+        catch (MailOperationException e)
+        {
+            logger.LogInformation("{Error}; the cleanup was done", e.Message);
+        }
+
         return deleted;
     }
 

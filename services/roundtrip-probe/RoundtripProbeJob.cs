@@ -73,8 +73,9 @@ public sealed class RoundtripProbeJob(
                 ? $"{mail.Id} did not arrive within Probe__Deadline={probe.Deadline}"
                 : $"Probe__Deadline={probe.Deadline} reached";
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Anything else is still this stage's failure, reported and pushed; only the worker's own stop passes.
             error = $"{e.GetType().Name}: {e.Message}";
         }
         finally

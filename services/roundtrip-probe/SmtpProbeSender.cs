@@ -13,12 +13,15 @@ public sealed class SmtpProbeSender(IOptions<SmtpOptions> smtpOptions, IOptions<
     /// <summary>How long the server may take to answer QUIT after accepting the mail.</summary>
     internal static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>What the server may send on one submission: its replies to a dozen commands are a few kilobytes.</summary>
+    internal const long MaxSessionBytes = 1024 * 1024;
+
     public async Task SendAsync(ProbeMail mail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);
         var smtp = smtpOptions.Value;
         var endpoint = $"{smtp.Host}:{smtp.Port}";
-        using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
+        using var client = new SmtpClient(new PeerReadLimit(MaxSessionBytes)) { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         string? refused = null;
         client.ServerCertificateValidationCallback = CertificateValidation.CreateCallback(tlsOptions.Value, reason => refused = reason, smtp.Host);
 

@@ -23,6 +23,10 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
 {
     private const int BatchSize = 250;
 
+    // One session reads the headers of the whole mailbox (up to 64 KiB each): its size follows the mailbox, not the
+    // server's whim; only the line limit applies.
+    private const long AnySessionSize = long.MaxValue;
+
     private ImapOptions Imap => imapOptions.Value;
 
     private string Mailbox => options.Value.Mailbox;
@@ -35,7 +39,7 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
         ImapClient? client = null;
         try
         {
-            client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, cancellationToken);
+            client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, AnySessionSize, cancellationToken);
             var folder = await OpenAsync(client, FolderAccess.ReadOnly, cancellationToken);
             var identity = Identity(folder);
             var uids = await Bounded("IMAP UID SEARCH ALL", ct => folder.SearchAsync(SearchQuery.All, ct), cancellationToken);
@@ -50,7 +54,7 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
                     {
                         client?.Dispose();
                         client = null;
-                        client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, ct);
+                        client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, AnySessionSize, ct);
                         folder = await OpenAsync(client, FolderAccess.ReadOnly, ct);
                         if (Identity(folder) != identity)
                         {
@@ -98,7 +102,7 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
         string? error = null;
         try
         {
-            using var client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, cancellationToken);
+            using var client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, AnySessionSize, cancellationToken);
             if (!client.Capabilities.HasFlag(ImapCapabilities.UidPlus))
             {
                 return new DeleteResult(new HashSet<string>(), $"{Imap.Host} has no UIDPLUS: refusing to EXPUNGE, which would also remove mail other clients marked \\Deleted");
@@ -169,7 +173,7 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
     {
         try
         {
-            using var client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, cancellationToken);
+            using var client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, AnySessionSize, cancellationToken);
             var folder = await OpenAsync(client, FolderAccess.ReadOnly, cancellationToken);
             var remaining = (await Bounded("IMAP UID SEARCH", ct => folder.SearchAsync(SearchQuery.Uids(uids), ct), cancellationToken)).ToHashSet();
             await Bounded("IMAP LOGOUT", ct => client.DisconnectAsync(true, ct), cancellationToken);

@@ -15,12 +15,22 @@ public static class MailOperations
 {
     /// <summary>
     /// Runs <paramref name="operation"/> bounded by <paramref name="timeout"/> (on top of MailKit's per-command
-    /// timeout) and turns any failure into a <see cref="MailOperationException"/> saying what <paramref name="what"/> was.
+    /// timeout, taken to be the same) and turns any failure into a <see cref="MailOperationException"/> saying what
+    /// <paramref name="what"/> was.
     /// </summary>
-    public static async Task<T> RunAsync<T>(string what, TimeSpan timeout, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    public static Task<T> RunAsync<T>(string what, TimeSpan timeout, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(what, timeout, timeout, operation, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{T}(string, TimeSpan, Func{CancellationToken, Task{T}}, CancellationToken)"/>, for a step
+    /// whose whole <paramref name="bound"/> differs from the client's per-command <paramref name="commandTimeout"/>
+    /// (IDLE waits minutes, its DONE is answered within the command timeout): a failure names the one that fired.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(string what, TimeSpan bound, TimeSpan commandTimeout, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(operation);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(timeout);
+        bounded.CancelAfter(bound);
         try
         {
             return await operation(bounded.Token);
@@ -28,16 +38,16 @@ public static class MailOperations
         catch (Exception e) when (e is not MailOperationException && bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Our bound fired: MailKit may wrap the cancellation (a stalled TLS handshake is an SslHandshakeException).
-            throw new MailOperationException($"{what}: no answer within {timeout.TotalSeconds:0.###}s (timed out)");
+            throw new MailOperationException($"{what}: no answer within {Seconds(bound)}s (timed out)");
         }
         catch (Exception e) when (e is not OperationCanceledException and not MailOperationException)
         {
-            throw new MailOperationException($"{what}: {Describe(e, timeout)}", e);
+            throw new MailOperationException($"{what}: {Describe(e, commandTimeout)}", e);
         }
     }
 
     /// <summary>
-    /// As <see cref="RunAsync{T}"/>, for a connect: a TLS handshake that failed because the certificate callback refused
+    /// As <see cref="RunAsync{T}(string, TimeSpan, Func{CancellationToken, Task{T}}, CancellationToken)"/>, for a connect: a TLS handshake that failed because the certificate callback refused
     /// the server's certificate says why (<paramref name="certificateProblem"/>), never "not trusted" for a stall.
     /// </summary>
     public static async Task ConnectAsync(string what, TimeSpan timeout, Func<CancellationToken, Task> operation, Func<string?> certificateProblem, CancellationToken cancellationToken)
@@ -53,9 +63,13 @@ public static class MailOperations
         }
     }
 
-    /// <summary>As <see cref="RunAsync{T}"/>, for a step without a result.</summary>
+    /// <summary>As <see cref="RunAsync{T}(string, TimeSpan, Func{CancellationToken, Task{T}}, CancellationToken)"/>, for a step without a result.</summary>
     public static Task RunAsync(string what, TimeSpan timeout, Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
-        RunAsync<bool>(what, timeout, async ct => { await operation(ct); return true; }, cancellationToken);
+        RunAsync(what, timeout, timeout, operation, cancellationToken);
+
+    /// <summary>As <see cref="RunAsync{T}(string, TimeSpan, TimeSpan, Func{CancellationToken, Task{T}}, CancellationToken)"/>, for a step without a result.</summary>
+    public static Task RunAsync(string what, TimeSpan bound, TimeSpan commandTimeout, Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
+        RunAsync<bool>(what, bound, commandTimeout, async ct => { await operation(ct); return true; }, cancellationToken);
 
     private static string Describe(Exception e, TimeSpan timeout) => e switch
     {
@@ -68,12 +82,15 @@ public static class MailOperations
             $"TLS handshake did not complete: {FirstLine(h.InnerException!.Message)}",
         SslHandshakeException h => $"TLS handshake failed: {FirstLine(h.InnerException?.Message ?? "the server does not speak TLS here, or refused the client's")}",
         SocketException s => $"cannot connect: {s.Message}",
-        TimeoutException or IOException { InnerException: TimeoutException } => $"no answer within {timeout.TotalSeconds:0.###}s (timed out)",
-        IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } } => $"no answer within {timeout.TotalSeconds:0.###}s (timed out)",
+        TimeoutException or IOException { InnerException: TimeoutException } => $"no answer within {Seconds(timeout)}s (timed out)",
+        IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } } => $"no answer within {Seconds(timeout)}s (timed out)",
+        PeerAnswerTooLargeException t => t.Message,
         ProtocolException p => $"protocol error: {FirstLine(p.Message)}",
         NotSupportedException n => FirstLine(n.Message),
         _ => $"{e.GetType().Name}: {FirstLine(e.Message)}",
     };
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }

@@ -108,7 +108,7 @@ public sealed class PathProberTests
     [Fact]
     public async Task AServerThatNeverAnswersQuit_StillPasses_TheGreetingIsTheVerdict()
     {
-        await using var server = new MailserverWorkers.Testing.StandIns.ScriptedSmtpServer(answerQuit: false);
+        await using var server = new MailserverWorkers.Testing.StandIns.ScriptedSmtpServer(new MailserverWorkers.Testing.StandIns.PeerFault("QUIT", MailserverWorkers.Testing.StandIns.PeerFaultKind.Stall));
 
         var attempt = await prober.AttemptAsync(HealthParts.Target(server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "smtp"), CancellationToken.None);
 

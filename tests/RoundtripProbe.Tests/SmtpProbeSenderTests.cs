@@ -12,7 +12,7 @@ public sealed class SmtpProbeSenderTests
     [Fact]
     public async Task AMailTheServerAccepted_IsSent_ThoughItNeverAnswersQuit()
     {
-        await using var server = new ScriptedSmtpServer(answerQuit: false);
+        await using var server = new ScriptedSmtpServer(new PeerFault("QUIT", PeerFaultKind.Stall));
         var sender = new SmtpProbeSender(
             Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = server.Port, Security = MailSecurity.None, Timeout = TimeSpan.FromSeconds(20) }),
             Options.Create(new TlsOptions()),

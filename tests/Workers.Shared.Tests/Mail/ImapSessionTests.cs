@@ -10,6 +10,7 @@ public sealed class ImapSessionTests
     private static Task Connect(TlsPeer peer) => ImapSession.ConnectAsync(
         new ImapOptions { Host = "127.0.0.1", Port = peer.Port, Security = MailSecurity.SslOnConnect, Username = "u", Password = "p", Timeout = TimeSpan.FromSeconds(2) },
         new TlsOptions { CaFile = peer.CaFile },
+        long.MaxValue,
         CancellationToken.None);
 
     [Theory]

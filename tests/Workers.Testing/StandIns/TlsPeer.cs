@@ -14,11 +14,15 @@ namespace MailserverWorkers.Testing.StandIns;
 /// </summary>
 public sealed class TlsPeer : LoopbackTcpServer
 {
-    private readonly X509Certificate2? certificate;
+    private static readonly byte[] ImapGreeting = "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls peer\r\n"u8.ToArray();
 
-    private TlsPeer(X509Certificate2? certificate, string caFile)
+    private readonly X509Certificate2? certificate;
+    private readonly byte[] greeting;
+
+    private TlsPeer(X509Certificate2? certificate, string caFile, byte[]? greeting = null)
     {
         this.certificate = certificate;
+        this.greeting = greeting ?? ImapGreeting;
         CaFile = caFile;
         Start();
     }
@@ -26,8 +30,11 @@ public sealed class TlsPeer : LoopbackTcpServer
     /// <summary>The PEM of the CA the test should trust (deleted with the peer).</summary>
     public string CaFile { get; }
 
-    /// <summary>A peer whose certificate is signed by the trusted CA (or, with <paramref name="otherCa"/>, by another).</summary>
-    public static TlsPeer With(string dnsName, DateTimeOffset notBefore, DateTimeOffset notAfter, bool otherCa = false)
+    /// <summary>
+    /// A peer whose certificate is signed by the trusted CA (or, with <paramref name="otherCa"/>, by another), sending
+    /// <paramref name="greeting"/> (default an IMAP greeting) after the handshake.
+    /// </summary>
+    public static TlsPeer With(string dnsName, DateTimeOffset notBefore, DateTimeOffset notAfter, bool otherCa = false, byte[]? greeting = null)
     {
         using var trusted = NewCa("a test CA");
         using var other = otherCa ? NewCa("another test CA") : null;
@@ -48,7 +55,7 @@ public sealed class TlsPeer : LoopbackTcpServer
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var issued = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
         // SslStream wants the key with the certificate, in a form the platform can use.
-        return new TlsPeer(X509CertificateLoader.LoadPkcs12(issued.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null), WritePem(trusted));
+        return new TlsPeer(X509CertificateLoader.LoadPkcs12(issued.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null), WritePem(trusted), greeting);
     }
 
     /// <summary>A peer that accepts the connection and never answers the client's hello.</summary>
@@ -84,7 +91,7 @@ public sealed class TlsPeer : LoopbackTcpServer
 
         await using var ssl = new SslStream(client.GetStream());
         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken);
-        await ssl.WriteAsync("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] tls peer\r\n"u8.ToArray(), cancellationToken);
+        await ssl.WriteAsync(greeting, cancellationToken);
         await Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
