@@ -14,7 +14,7 @@ public sealed class BackupJob(
     IOptions<BackupOptions> options,
     ILogger<BackupJob> logger) : IWorkerJob
 {
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<WorkerOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var command = BackupCommand.Parse(commandLine.Arguments);
         if (command.Verb == BackupVerb.Run)
@@ -34,17 +34,21 @@ public sealed class BackupJob(
                 case BackupVerb.List:
                     var listings = lister.List(cancellationToken);
                     await Console.Out.WriteAsync(command.Json ? SnapshotLister.ToJson(listings) + "\n" : SnapshotLister.ToTable(listings));
-                    return ExitCodes.Success;
+                    return new WorkerOutcome(ExitCodes.Success, $"{listings.Count} snapshots listed");
                 case BackupVerb.Restore:
-                    return await restorer.RestoreAsync(command, cancellationToken);
+                    return Unreported(await restorer.RestoreAsync(command, cancellationToken), command);
                 default:
-                    return await verifier.VerifyAsync(command, cancellationToken);
+                    return Unreported(await verifier.VerifyAsync(command, cancellationToken), command);
             }
         }
         catch (Exception e) when (e is BackupFailedException or IOException or UnauthorizedAccessException)
         {
             logger.LogError("{Verb} failed: {Error}", command.Verb.ToString().ToLowerInvariant(), e.Message);
-            return ExitCodes.Failure;
+            return Unreported(ExitCodes.Failure, command);
         }
     }
+
+    // list, restore and verify are an operator's commands: their result is the exit code and the log, not metrics.
+    private static WorkerOutcome Unreported(int code, BackupCommand command) =>
+        new(code, $"{command.Verb.ToString().ToLowerInvariant()} {(code == ExitCodes.Success ? "done" : "failed")}");
 }

@@ -31,11 +31,13 @@ public sealed record BackupSummary(
 }
 
 /// <summary>
-/// One run's metrics, job <c>&lt;Backup__Name&gt;-backup</c>. The last-success timestamp is pushed only by a
-/// successful run; the push is a POST, so a failed run leaves the previous value in place for the staleness alert.
+/// One run's own metrics, job <c>&lt;Backup__Name&gt;-backup</c>; the host adds the standard ones
+/// (<c>backup_last_run_success</c>, <c>backup_duration_seconds</c>, the timestamps).
 /// </summary>
 public static class BackupMetrics
 {
+    public const string Prefix = "backup";
+
     public static string JobName(string name) => name + "-backup";
 
     public static CollectorRegistry Build(BackupSummary summary)
@@ -43,26 +45,18 @@ public static class BackupMetrics
         ArgumentNullException.ThrowIfNull(summary);
         var registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(registry);
-        factory.CreateGauge("backup_duration_seconds", "Duration of the last run.").Set(summary.Duration.TotalSeconds);
         factory.CreateGauge("backup_read_bytes", "Bytes of file content read from the sources (new and changed files; unchanged ones are only compared).").Set(summary.ReadBytes);
         factory.CreateGauge("backup_written_bytes", "Bytes of file content written into the snapshot.").Set(summary.WrittenBytes);
         factory.CreateGauge("backup_output_bytes", "Size of the snapshot: apparent bytes of all its files.").Set(summary.OutputBytes);
         factory.CreateGauge("backup_new_bytes", "Bytes of the snapshot not shared (hard-linked) with the previous snapshot.").Set(summary.NewBytes);
-        factory.CreateGauge("backup_files_total", "Regular files in the snapshot.").Set(summary.Files);
+        factory.CreateGauge("backup_files", "Regular files in the snapshot.").Set(summary.Files);
         factory.CreateGauge("backup_vanished_files", "Files that vanished while rsync copied (rsync's exit 24; normal on a live maildir).").Set(summary.Vanished);
         factory.CreateGauge("backup_snapshots", "Completed snapshots in the destination after the run.").Set(summary.Snapshots);
-        factory.CreateGauge("backup_last_run_success", "1 when the last run made a complete snapshot, else 0.").Set(summary.Succeeded ? 1 : 0);
         if (summary.Succeeded && summary.PreviousFiles is { } previousFiles && summary.PreviousBytes is { } previousBytes)
         {
             // Beside this snapshot's figures, for the alert on a sharp drop below what the shrink guard refuses.
             factory.CreateGauge("backup_previous_snapshot_files", "Regular files in the snapshot before this one.").Set(previousFiles);
             factory.CreateGauge("backup_previous_snapshot_bytes", "Apparent bytes of the files of the snapshot before this one.").Set(previousBytes);
-        }
-
-        if (summary.Succeeded)
-        {
-            factory.CreateGauge("backup_last_success_timestamp_seconds", "End of the last run that made a complete snapshot.")
-                .Set((summary.StartedAt + summary.Duration).ToUnixTimeMilliseconds() / 1000.0);
         }
 
         return registry;

@@ -13,8 +13,6 @@ public static class BackupRunnerServiceCollectionExtensions
     public static IServiceCollection AddBackupRunner(this IServiceCollection services)
     {
         services.AddWorkerOptions<BackupOptions>(BackupOptions.SectionName);
-        services.AddPushgateway();
-        services.AddUptimeKuma();
         services.AddSingleton<LocalCommandRunner>();
         services.AddSingleton<Rsync>();
         services.AddSingleton<HookCommand>();

@@ -28,6 +28,8 @@ namespace MailserverWorkers.BackupRunner
               (no snapshot was promoted, none deleted; a refused source or a clock behind the newest snapshot too);
               2 configuration invalid; 3 another run holds the destination's
               lock (nothing done); 130 stopped by a signal (the partial snapshot is resumed by the next run).
-            """);
+            """,
+            BackupMetrics.Prefix,
+            BackupMetrics.JobName("mailserver"));
     }
 }

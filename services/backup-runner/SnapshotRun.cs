@@ -1,6 +1,4 @@
 using MailserverWorkers.Shared.Hosting;
-using MailserverWorkers.Shared.Pushgateway;
-using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,21 +7,19 @@ namespace MailserverWorkers.BackupRunner;
 /// <summary>
 /// <c>backup-runner run</c>: one snapshot of every source, built in <c>&lt;week&gt;.partial</c> with rsync
 /// <c>--link-dest</c> against the newest completed snapshot, promoted by rename only when every source copied,
-/// then retention, then the metrics.
+/// then retention; the host reports the outcome.
 /// </summary>
 public sealed class SnapshotRun(
     Rsync rsync,
     HookCommand hooks,
     IOptions<BackupOptions> options,
-    PushgatewayClient pushgateway,
-    UptimeKumaNotifier uptimeKuma,
     TimeProvider time,
     ILogger<SnapshotRun> logger)
 {
     /// <summary>Exit code when another run holds the destination's lock (nothing was done).</summary>
     public const int Locked = 3;
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<WorkerOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var startedAt = time.GetUtcNow();
@@ -33,7 +29,7 @@ public sealed class SnapshotRun(
         {
             // Never created here: a missing NFS mount must fail the run, not fill the container's own disk.
             logger.LogError("Backup__Destination {Destination} does not exist (is the volume mounted?)", destination);
-            return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0, $"Backup__Destination {destination} does not exist"), cancellationToken);
+            return Outcome(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0, $"Backup__Destination {destination} does not exist"));
         }
 
         DestinationLock? destinationLock;
@@ -46,13 +42,13 @@ public sealed class SnapshotRun(
         {
             // A read-only or unwritable destination: nothing can be backed up there.
             logger.LogError("The backup failed: {Error}", e.Message);
-            return await ReportAsync(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0, e.Message), cancellationToken);
+            return Outcome(BackupSummary.Failed(startedAt, time.GetElapsedTime(started), 0, e.Message));
         }
 
         if (destinationLock is null)
         {
             logger.LogError("Another run holds {Lock} ({Holder}); this run did nothing", Path.Join(destination, DestinationLock.FileName), holder);
-            return Locked;
+            return new WorkerOutcome(Locked, "another run holds the destination's lock; nothing was done");
         }
 
         using (destinationLock)
@@ -70,7 +66,7 @@ public sealed class SnapshotRun(
                 summary = BackupSummary.Failed(startedAt, time.GetElapsedTime(started), SafeCount(store), e.Message);
             }
 
-            return await ReportAsync(summary, cancellationToken);
+            return Outcome(summary);
         }
     }
 
@@ -312,13 +308,15 @@ public sealed class SnapshotRun(
         }
     }
 
-    private async Task<int> ReportAsync(BackupSummary summary, CancellationToken cancellationToken)
+    /// <summary>The run's outcome for the host to report: metrics in the group <c>&lt;Backup__Name&gt;-backup</c>, the heartbeat with the snapshot's figures.</summary>
+    private WorkerOutcome Outcome(BackupSummary summary)
     {
-        var registry = BackupMetrics.Build(summary);
-        await registry.LogSamplesAsync(logger, cancellationToken);
-
-        await pushgateway.PushAsync(registry, BackupMetrics.JobName(options.Value.Name), cancellationToken);
-        await uptimeKuma.NotifyAsync(summary.Heartbeat(), cancellationToken);
-        return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+        var heartbeat = summary.Heartbeat();
+        return new WorkerOutcome(summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure, heartbeat.Message)
+        {
+            Metrics = BackupMetrics.Build(summary),
+            Job = BackupMetrics.JobName(options.Value.Name),
+            Heartbeat = heartbeat,
+        };
     }
 }

@@ -20,7 +20,6 @@ public static class HaproxyHealthServiceCollectionExtensions
         services.AddWorkerOptions<HaproxyOptions>(HaproxyOptions.SectionName);
         services.AddWorkerOptions<PostfixLogOptions>(PostfixLogOptions.SectionName);
         services.AddTlsOptions();
-        services.AddPushgateway();
         services.AddCommandRunners();
         services.AddSingleton<IValidateOptions<PostfixLogOptions>, PodLogValidator>();
         services.AddTlsHttpClient<HaproxyStatsPage>();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MailserverWorkers.Shared.Hosting;
-using MailserverWorkers.Shared.Pushgateway;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,7 +8,7 @@ namespace MailserverWorkers.HaproxyHealth;
 
 /// <summary>
 /// One run: every target's attempts (all targets at once), HAProxy's own view of its servers, optionally the Postfix
-/// fatal count; a line per target, the metrics, and an exit code that names what failed.
+/// fatal count; a line per target, a FAILED line per failure, and the outcome the host reports.
 /// </summary>
 public sealed class HealthJob(
     TargetProber prober,
@@ -17,11 +16,10 @@ public sealed class HealthJob(
     IOptions<HaproxyOptions> haproxy,
     IOptions<PostfixLogOptions> postfixLog,
     IServiceProvider services,
-    PushgatewayClient pushgateway,
     TimeProvider time,
     ILogger<HealthJob> logger) : IWorkerJob
 {
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<WorkerOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         var started = time.GetTimestamp();
@@ -47,13 +45,12 @@ public sealed class HealthJob(
             logger.LogError("FAILED {Failure}", failure);
         }
 
-        var succeeded = failures.Count == 0;
-        var registry = HealthMetrics.Build(reports, servers, fatals, time.GetUtcNow(), succeeded);
-        await registry.LogSamplesAsync(logger, cancellationToken);
-
-        await pushgateway.PushAsync(registry, HealthMetrics.DefaultJob, cancellationToken);
-
-        return succeeded ? ExitCodes.Success : ExitCodes.Failure;
+        var status = failures.Count == 0 ? $"{reports.Length} targets passed"
+            : failures.Count == 1 ? failures[0] : $"{failures.Count} failures, first: {failures[0]}";
+        return new WorkerOutcome(failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure, status)
+        {
+            Metrics = HealthMetrics.Build(reports, servers, fatals),
+        };
     }
 
     private void LogReport(TargetReport report)

@@ -2,12 +2,17 @@ using Prometheus;
 
 namespace MailserverWorkers.HaproxyHealth;
 
-/// <summary>One run's metrics, job <c>haproxy-health</c>.</summary>
+/// <summary>
+/// One run's own metrics, job <c>haproxy-health</c>, all named <c>mail_path_*</c>: never <c>haproxy_*</c> (HAProxy's
+/// own exporter) nor <c>postfix_*</c> (postfix_exporter's). The host adds the standard ones.
+/// </summary>
 public static class HealthMetrics
 {
     public const string DefaultJob = "haproxy-health";
 
-    public static CollectorRegistry Build(IReadOnlyList<TargetReport> targets, IReadOnlyList<HaproxyServerStatus>? servers, IReadOnlyDictionary<string, int>? fatals, DateTimeOffset finishedAt, bool succeeded)
+    public const string Prefix = "mail_path";
+
+    public static CollectorRegistry Build(IReadOnlyList<TargetReport> targets, IReadOnlyList<HaproxyServerStatus>? servers, IReadOnlyDictionary<string, int>? fatals)
     {
         ArgumentNullException.ThrowIfNull(targets);
         var registry = Metrics.NewCustomRegistry();
@@ -40,8 +45,8 @@ public static class HealthMetrics
 
         if (servers is not null)
         {
-            var up = factory.CreateGauge("haproxy_backend_server_up", "1 when HAProxy reports the backend server UP (or unchecked), else 0.", "backend", "server");
-            var failures = factory.CreateGauge("haproxy_backend_server_check_failures", "Failed health checks of the server since HAProxy started (chkfail).", "backend", "server");
+            var up = factory.CreateGauge("mail_path_haproxy_server_up", "1 when HAProxy reports the backend server UP (or unchecked), else 0.", "backend", "server");
+            var failures = factory.CreateGauge("mail_path_haproxy_server_check_failures", "Failed health checks of the server since HAProxy started (chkfail).", "backend", "server");
             foreach (var server in servers)
             {
                 up.WithLabels(server.Backend, server.Server).Set(server.Up ? 1 : 0);
@@ -51,17 +56,11 @@ public static class HealthMetrics
 
         if (fatals is not null)
         {
-            var lines = factory.CreateGauge("postfix_fatal_log_lines", "Postfix fatal: lines in the pod's log over PostfixLog__Window.", "pod");
+            var lines = factory.CreateGauge("mail_path_postfix_fatal_log_lines", "Postfix fatal: lines in the pod's log over PostfixLog__Window.", "pod");
             foreach (var (pod, count) in fatals)
             {
                 lines.WithLabels(pod).Set(count);
             }
-        }
-
-        factory.CreateGauge("mail_path_last_run_success", "1 when every target met its threshold (and HAProxy and the log were fine).").Set(succeeded ? 1 : 0);
-        if (succeeded)
-        {
-            factory.CreateGauge("mail_path_last_success_timestamp_seconds", "End of the last run in which every check passed.").Set(finishedAt.ToUnixTimeMilliseconds() / 1000.0);
         }
 
         return registry;

@@ -14,11 +14,13 @@ var worker = new WorkerDefinition(
         HAProxy__FailOnServerDown (true)
       PostfixLog__Enabled (false), PostfixLog__Window (00:10:00), PostfixLog__MaxFatalLines (0),
         Kubernetes__Namespace, Kubernetes__LabelSelector, Kubernetes__Container, Kubernetes__Kubeconfig
-      Tls__CaFile, Pushgateway__* (job haproxy-health)
+      Tls__CaFile, Pushgateway__* (job haproxy-health), UptimeKuma__PushUrl (and __Attempts, __RetryDelay, __AttemptTimeout)
 
     Exit codes: 0 every target met its MinSuccessRatio (and no HAProxy server DOWN, no fatal lines over the limit);
       1 something failed: each failure is logged as a line "FAILED ..." naming it; 2 configuration invalid;
       130 stopped by a signal.
-    """);
+    """,
+    HealthMetrics.Prefix,
+    HealthMetrics.DefaultJob);
 
 return await WorkerHost.RunAsync(args, worker, builder => builder.Services.AddHaproxyHealth(builder.Configuration));

@@ -16,6 +16,8 @@ var worker = new WorkerDefinition(
 
     Exit codes: 0 mail reached INBOX and a report was delivered; 1 round trip failed, or every report failed;
       2 configuration invalid; 3 mail arrived in the junk folder; 130 stopped by a signal.
-    """);
+    """,
+    RoundtripMetrics.Prefix,
+    RoundtripMetrics.DefaultJob);
 
 return await WorkerHost.RunAsync(args, worker, builder => builder.Services.AddRoundtripProbe());

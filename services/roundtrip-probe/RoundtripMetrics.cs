@@ -3,34 +3,25 @@ using Prometheus;
 namespace MailserverWorkers.RoundtripProbe;
 
 /// <summary>
-/// One run's metrics, in a registry of their own. Pushed with POST, which replaces only the metric names pushed:
-/// <c>email_roundtrip_last_success_timestamp_seconds</c> is pushed only by a successful run, so a failed run leaves
-/// the last success in place. Metrics that describe the received mail (authentication, spam score) are pushed only
-/// when a mail was received and keep describing the last one otherwise.
+/// One run's own metrics, in a registry of their own; the host adds the standard ones (<c>email_roundtrip_last_run_success</c>,
+/// <c>_duration_seconds</c>, the timestamps). Pushed with POST, which replaces only the metric names pushed: metrics
+/// that describe the received mail (authentication, spam score) are pushed only when a mail was received and keep
+/// describing the last one otherwise.
 /// </summary>
 public static class RoundtripMetrics
 {
     public const string DefaultJob = "email-roundtrip";
+
+    public const string Prefix = "email_roundtrip";
 
     public static CollectorRegistry Build(RoundtripResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(registry);
-        Gauge("email_roundtrip_success", "1 when the probe mail reached INBOX and was cleaned up, else 0.")
-            .Set(result.Outcome == RoundtripOutcome.Inbox ? 1 : 0);
+        // The run's success, duration and timestamps are the host's standard metrics (StandardMetrics).
         Gauge("email_roundtrip_delivered_to_junk", "1 when the probe mail arrived in the junk folder (classified as spam).")
             .Set(result.Outcome == RoundtripOutcome.Junk ? 1 : 0);
-        Gauge("email_roundtrip_duration_seconds", "Duration of the whole round trip, connect to cleanup.")
-            .Set(result.Duration.TotalSeconds);
-        Gauge("email_roundtrip_last_run_timestamp_seconds", "Unix time this run started.")
-            .Set(result.StartedAt.ToUnixTimeMilliseconds() / 1000.0);
-        if (result.Outcome == RoundtripOutcome.Inbox)
-        {
-            Gauge("email_roundtrip_last_success_timestamp_seconds", "Unix time of the last run whose mail reached INBOX.")
-                .Set(result.StartedAt.ToUnixTimeMilliseconds() / 1000.0);
-        }
-
         var failure = factory.CreateGauge("email_roundtrip_failure", "1 for the stage that failed this run, 0 for the others.", "stage");
         var stageDuration = factory.CreateGauge("email_roundtrip_stage_duration_seconds", "Duration of each stage that ran.", "stage");
         foreach (var stage in Enum.GetValues<ProbeStage>())

@@ -1,16 +1,14 @@
 using System.Globalization;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Mail;
-using MailserverWorkers.Shared.Pushgateway;
-using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MailserverWorkers.RoundtripProbe;
 
 /// <summary>
-/// One round trip: log in to IMAP, send the marked mail, wait for it, delete it and earlier leftovers; then push the
-/// metrics, send the Uptime Kuma heartbeat and return the exit code (see <see cref="RoundtripExitCodes"/>).
+/// One round trip: log in to IMAP, send the marked mail, wait for it, delete it and earlier leftovers; its outcome
+/// (exit code, see <see cref="RoundtripExitCodes"/>, metrics and heartbeat) is reported by the host.
 /// Nothing in the round trip is retried: a failure is what the probe is for.
 /// </summary>
 public sealed class RoundtripProbeJob(
@@ -18,23 +16,17 @@ public sealed class RoundtripProbeJob(
     IProbeSender sender,
     ImapMailboxWatcher watcher,
     ImapProbeCleaner cleaner,
-    PushgatewayClient pushgateway,
-    UptimeKumaNotifier uptimeKuma,
     TimeProvider time,
     ILogger<RoundtripProbeJob> logger) : IWorkerJob
 {
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<WorkerOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var result = await ProbeAsync(cancellationToken);
         // Stopped by SIGTERM: a half-done run is not a measurement; report nothing (exit 130).
         cancellationToken.ThrowIfCancellationRequested();
         LogResult(result);
-        var pushed = await pushgateway.PushAsync(RoundtripMetrics.Build(result), RoundtripMetrics.DefaultJob, cancellationToken);
-        var heartbeat = await uptimeKuma.NotifyAsync(RoundtripHeartbeat.From(result), cancellationToken);
-        var code = RoundtripExitCodes.For(result.Outcome, pushed, heartbeat);
-        logger.LogInformation("Exit code {Code} (round trip: {Outcome}; Pushgateway: {Push}; Uptime Kuma: {Kuma})",
-            code, result.Outcome, pushed.Outcome, heartbeat.Outcome);
-        return code;
+        var heartbeat = RoundtripHeartbeat.From(result);
+        return new WorkerOutcome(RoundtripExitCodes.For(result.Outcome), heartbeat.Message) { Metrics = RoundtripMetrics.Build(result), Heartbeat = heartbeat };
     }
 
     private async Task<RoundtripResult> ProbeAsync(CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace MailserverWorkers.RoundtripProbe;
 
 public static class RoundtripProbeServiceCollectionExtensions
 {
-    /// <summary>Registers the round-trip job, its options, the sender chosen by <c>Probe__Sender</c>, IMAP, Pushgateway and Uptime Kuma.</summary>
+    /// <summary>Registers the round-trip job, its options, the sender chosen by <c>Probe__Sender</c> and IMAP.</summary>
     public static IServiceCollection AddRoundtripProbe(this IServiceCollection services)
     {
         services.AddWorkerOptions<ProbeOptions>(ProbeOptions.SectionName);
@@ -19,9 +19,7 @@ public static class RoundtripProbeServiceCollectionExtensions
         services.AddWorkerOptions<SmtpOptions>(SmtpOptions.SectionName);
         services.AddWorkerOptions<BrevoOptions>(BrevoOptions.SectionName);
         services.AddWorkerOptions<ImapOptions>(ImapOptions.SectionName);
-        services.AddUptimeKuma();
         services.AddTlsOptions();
-        services.AddPushgateway();
 
         services.AddScoped<SmtpProbeSender>();
         services.AddTlsHttpClient<BrevoProbeSender>();

@@ -14,11 +14,13 @@ var worker = new WorkerDefinition(
       (bulk,list,junk), Retention__AutoSubmitted (true)
       Dovecot__Runner (local|kubernetes), Dovecot__DoveadmPath (doveadm), Dovecot__ConfigFile, Dovecot__Timeout
       Kubernetes__Namespace, Kubernetes__LabelSelector, Kubernetes__Container, Kubernetes__Kubeconfig
-      Imap__* and Tls__CaFile (imap backend), Pushgateway__* (job spam-retention)
+      Imap__* and Tls__CaFile (imap backend), Pushgateway__* (job spam-retention), UptimeKuma__PushUrl (and __Attempts, __RetryDelay, __AttemptTimeout)
 
     Exit codes: 0 done; 1 the run failed (mailbox unreadable, doveadm or IMAP failed); 2 configuration invalid;
       3 refused: more would be deleted than the caps allow (nothing was deleted; a dry run: a real run would refuse);
       130 stopped by a signal.
-    """);
+    """,
+    RetentionMetrics.Prefix,
+    RetentionMetrics.DefaultJob);
 
 return await WorkerHost.RunAsync(args, worker, builder => builder.Services.AddSpamRetention(builder.Configuration));

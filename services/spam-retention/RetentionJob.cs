@@ -2,7 +2,6 @@ using System.Globalization;
 using MailserverWorkers.Shared.Commands;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Mail;
-using MailserverWorkers.Shared.Pushgateway;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,25 +9,22 @@ namespace MailserverWorkers.SpamRetention;
 
 /// <summary>
 /// One retention run: read every message's headers, classify, check the caps, delete (or, with --dry-run, only
-/// say) what the rules take, push the metrics and print them. Or, with <c>profile</c>, print the mailbox's profile.
+/// say) what the rules take; the host reports the outcome. Or, with <c>profile</c>, print the mailbox's profile.
 /// </summary>
 public sealed class RetentionJob(
     IRetentionBackend backend,
     RetentionPolicy policy,
     IOptions<RetentionOptions> options,
     WorkerCommandLine commandLine,
-    PushgatewayClient pushgateway,
     TimeProvider time,
     ILogger<RetentionJob> logger) : IWorkerJob
 {
     /// <summary>Exit code when the caps refused the deletion.</summary>
     public const int RefusedByCap = 3;
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<WorkerOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var command = RetentionCommand.Parse(commandLine.Arguments);
-        var startedAt = time.GetUtcNow();
-        var started = time.GetTimestamp();
         RetentionPlan plan;
         MailboxScan scan;
         try
@@ -42,14 +38,16 @@ public sealed class RetentionJob(
         catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
         {
             logger.LogError("Could not read the mailbox: {Error}", e.Message);
-            return command.Profile ? ExitCodes.Failure : await ReportAsync(new RetentionSummary(0, 0, 0, 0, 1, 0, time.GetElapsedTime(started), startedAt, false), command, cancellationToken);
+            var status = $"could not read the mailbox: {e.Message}";
+            return command.Profile ? new WorkerOutcome(ExitCodes.Failure, status) : Outcome(new RetentionSummary(0, 0, 0, 0, 1, 0), command, ExitCodes.Failure, status);
         }
 
         if (command.Profile)
         {
             var report = RetentionProfile.Build(plan, backend.Describe(), policy.MarkerHeaderNames);
             await Console.Out.WriteAsync(command.Json ? RetentionProfile.ToJson(report) + "\n" : RetentionProfile.ToTable(report));
-            return ExitCodes.Success;
+            // An operator's look at the mailbox: its result is what it printed, not metrics.
+            return new WorkerOutcome(ExitCodes.Success, $"profile of {plan.Scanned} messages");
         }
 
         // One bad message is kept, named and counted; it never stops the others (the run still exits 0).
@@ -70,8 +68,8 @@ public sealed class RetentionJob(
                 doomed, plan.Scanned, plan.Scanned == 0 ? 0 : 100.0 * doomed / plan.Scanned, retention.MaxDeletePercent, retention.MaxDelete);
             if (!command.DryRun)
             {
-                await ReportAsync(new RetentionSummary(plan.Scanned, 0, 0, plan.Scanned, plan.Unreadable.Count, 0, time.GetElapsedTime(started), startedAt, false), command, cancellationToken);
-                return RefusedByCap;
+                return Outcome(new RetentionSummary(plan.Scanned, 0, 0, plan.Scanned, plan.Unreadable.Count, 0), command, RefusedByCap,
+                    $"refused to delete {doomed} of {plan.Scanned} messages: over Retention__MaxDeletePercent or Retention__MaxDelete");
             }
         }
 
@@ -136,23 +134,19 @@ public sealed class RetentionJob(
             deleted[RetentionDecision.DeleteHuman].Count,
             plan.Scanned - gone,
             plan.Unreadable.Count + (failure is null ? 0 : 1),
-            deleted.Values.SelectMany(v => v).Sum(v => v.Message.Size),
-            time.GetElapsedTime(started),
-            startedAt,
-            failure is null);
-        var code = await ReportAsync(summary, command, cancellationToken);
+            deleted.Values.SelectMany(v => v).Sum(v => v.Message.Size));
         // A dry run lists what would go even past the caps, and still says, by its exit code, that a real run would refuse.
-        return overCap && code == ExitCodes.Success ? RefusedByCap : code;
+        var code = failure is not null ? ExitCodes.Failure : overCap ? RefusedByCap : ExitCodes.Success;
+        return Outcome(summary, command, code, failure is not null ? $"retention stopped: {failure}"
+            : string.Create(CultureInfo.InvariantCulture, $"{(command.DryRun ? "would delete" : "deleted")} {summary.AutoDeleted} automated and {summary.HumanDeleted} other of {summary.Scanned} messages"));
     }
 
-    private async Task<int> ReportAsync(RetentionSummary summary, RetentionCommand command, CancellationToken cancellationToken)
+    private static WorkerOutcome Outcome(RetentionSummary summary, RetentionCommand command, int code, string status) => new(code, status)
     {
-        var registry = RetentionMetrics.Build(summary, command.DryRun);
-        await registry.LogSamplesAsync(logger, cancellationToken, command.DryRun ? "(dry run) " : "");
-
-        await pushgateway.PushAsync(registry, RetentionMetrics.DefaultJob, cancellationToken, RetentionMetrics.GroupLabels(command.DryRun));
-        return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
-    }
+        Metrics = RetentionMetrics.Build(summary),
+        GroupingLabels = RetentionMetrics.GroupLabels(command.DryRun),
+        DryRun = command.DryRun,
+    };
 
     private void LogVictim(string verb, ClassifiedMessage victim, DateTimeOffset now) =>
         logger.LogInformation("{Verb} {Id} ({Kind}, {Age:0.0} days old, {Size} bytes, from {From})",

@@ -24,7 +24,6 @@ public static class SpamRetentionServiceCollectionExtensions
         services.AddWorkerOptions<DovecotOptions>(DovecotOptions.SectionName);
         services.AddSingleton<IValidateOptions<DovecotOptions>, DoveadmRunnerValidator>();
         services.AddTlsOptions();
-        services.AddPushgateway();
         services.AddCommandRunners();
         if (string.Equals(configuration["Retention:Backend"], nameof(RetentionBackendKind.Imap), StringComparison.OrdinalIgnoreCase))
         {

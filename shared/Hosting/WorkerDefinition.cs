@@ -1,7 +1,9 @@
 namespace MailserverWorkers.Shared.Hosting;
 
-/// <summary>What <c>--help</c> says about a worker.</summary>
+/// <summary>What the host knows of a worker: its name, what <c>--help</c> says, and how its runs are reported.</summary>
 /// <param name="Name">The program name, as in the image (<c>roundtrip-probe</c>).</param>
 /// <param name="Summary">One sentence: what a run does.</param>
 /// <param name="Details">The configuration keys and exit codes, as printed by <c>--help</c>.</param>
-public sealed record WorkerDefinition(string Name, string Summary, string Details);
+/// <param name="MetricPrefix">Every metric of the worker starts with it (<c>email_roundtrip</c>); never a well-known exporter's namespace.</param>
+/// <param name="PushJob">The Pushgateway job unless <c>Pushgateway__Job</c> or the run says otherwise.</param>
+public sealed record WorkerDefinition(string Name, string Summary, string Details, string MetricPrefix, string PushJob);

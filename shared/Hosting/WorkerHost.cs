@@ -1,6 +1,8 @@
 using System.Reflection;
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Logging;
+using MailserverWorkers.Shared.Pushgateway;
+using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -84,7 +86,19 @@ public static class WorkerHost
                 throw new WorkerConfigurationException($"--config: file '{commandLine.ConfigFile}' does not exist");
             }
 
-            builder.Configuration.AddJsonFile(Path.GetFullPath(commandLine.ConfigFile), optional: false, reloadOnChange: false);
+            try
+            {
+                builder.Configuration.AddJsonFile(Path.GetFullPath(commandLine.ConfigFile), optional: false, reloadOnChange: false);
+            }
+            catch (InvalidDataException e)
+            {
+                // Microsoft.Extensions.Configuration.Json 10 loads at once: InvalidDataException, then FormatException,
+                // then System.Text.Json's JsonException with the 0-based line and its own words.
+                var cause = e.GetBaseException();
+                var line = cause is System.Text.Json.JsonException { LineNumber: { } number } ? $" at line {number + 1}" : "";
+                var words = cause.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].Trim();
+                throw new WorkerConfigurationException($"--config: '{commandLine.ConfigFile}' is not valid JSON{line}: {words}");
+            }
         }
 
         builder.Configuration.AddEnvironmentVariables();
@@ -109,7 +123,12 @@ public static class WorkerHost
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(commandLine);
+        builder.Services.AddSingleton(worker);
         builder.Services.AddSingleton<WorkerJobRunner>();
+        // Every worker ends its runs the same way: push and heartbeat where configured.
+        builder.Services.AddPushgateway();
+        builder.Services.AddUptimeKuma();
+        builder.Services.AddScoped<RunReporter>();
         return builder;
     }
 

@@ -7,14 +7,22 @@ namespace MailserverWorkers.Shared.Hosting;
 /// <summary>Runs the worker's <see cref="IWorkerJob"/> once, or on a cron schedule, and maps every outcome to an exit code.</summary>
 public sealed class WorkerJobRunner(IServiceScopeFactory scopes, TimeProvider time, ILogger<WorkerJobRunner> logger)
 {
-    /// <summary>Runs the job once in a fresh scope (so each run has fresh metrics) and returns its exit code.</summary>
+    /// <summary>
+    /// Runs the job once in a fresh scope (so each run has fresh metrics), ends the run from its outcome
+    /// (<see cref="RunReporter"/>) and returns the exit code.
+    /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var job = scope.ServiceProvider.GetRequiredService<IWorkerJob>();
-            return await job.RunAsync(cancellationToken);
+            var startedAt = time.GetUtcNow();
+            var started = time.GetTimestamp();
+            var outcome = await job.RunAsync(cancellationToken);
+            // Stopped by SIGTERM: a half-done run is not a measurement; nothing is reported (exit 130).
+            cancellationToken.ThrowIfCancellationRequested();
+            return await scope.ServiceProvider.GetRequiredService<RunReporter>().ReportAsync(outcome, startedAt, time.GetElapsedTime(started), cancellationToken);
         }
         catch (Exception e)
         {

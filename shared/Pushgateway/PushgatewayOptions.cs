@@ -49,6 +49,11 @@ public sealed class PushgatewayOptions : IRetriedDeliveryOptions, IValidatableOb
         {
             yield return new ValidationResult("must be an absolute http or https URL", [nameof(Url)]);
         }
+        else if (Url is not null && (Url.Query.Length > 0 || Url.Fragment.Length > 0))
+        {
+            // The grouping path is appended to the URL: a query (a token, say) would be pushed to a wrong path and logged.
+            yield return new ValidationResult("must not have a query or a fragment (use Pushgateway__BearerToken or Pushgateway__Username/Password)", [nameof(Url)]);
+        }
 
         if (!string.IsNullOrEmpty(BearerToken) && (!string.IsNullOrEmpty(Password) || !string.IsNullOrEmpty(Url?.UserInfo)))
         {

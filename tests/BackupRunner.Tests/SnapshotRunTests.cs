@@ -183,7 +183,7 @@ public sealed class SnapshotRunTests
         Assert.Equal(4000, good.LoggedMetric("backup_read_bytes"));
         Assert.Equal(4000, good.LoggedMetric("backup_written_bytes"));
         Assert.Equal(4000, good.LoggedMetric("backup_output_bytes"));
-        Assert.Equal(2, good.LoggedMetric("backup_files_total"));
+        Assert.Equal(2, good.LoggedMetric("backup_files"));
         Assert.Contains($"/metrics/job/{job}", good.Output, StringComparison.Ordinal);
     }
 }

@@ -34,8 +34,8 @@ public sealed class HealthJobTests
         Assert.Contains(ours, l => l.StartsWith("mail_path_probe_latency_seconds{", StringComparison.Ordinal) && l.Contains("quantile=\"0.95\"", StringComparison.Ordinal));
         Assert.Contains(ours, l => l.StartsWith("mail_path_banner_seconds{", StringComparison.Ordinal) && l.Contains("target=\"smtp\"", StringComparison.Ordinal));
         Assert.Contains(ours, l => l.StartsWith("mail_path_tls_cert_expiry_timestamp_seconds{", StringComparison.Ordinal) && l.Contains("target=\"submission\"", StringComparison.Ordinal));
-        Assert.Contains(ours, l => l.StartsWith("haproxy_backend_server_up{", StringComparison.Ordinal) && l.Contains("backend=\"smtp\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
-        Assert.Contains(ours, l => l.StartsWith("haproxy_backend_server_check_failures{", StringComparison.Ordinal));
+        Assert.Contains(ours, l => l.StartsWith("mail_path_haproxy_server_up{", StringComparison.Ordinal) && l.Contains("backend=\"smtp\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
+        Assert.Contains(ours, l => l.StartsWith("mail_path_haproxy_server_check_failures{", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class HealthJobTests
         Assert.Matches(@"broken \(127\.0\.0\.1:\d+, smtp, proxy none, expect accept\): \d+/4 ok", run.Output);
         Assert.Matches(@"mail_path_probe_success_ratio\{target=""broken""\} [\d.]+", run.Output);
         Assert.Matches($@"FAILED pod mailserver-0: \d+ Postfix fatal lines in the last 00:10:00, more than PostfixLog__MaxFatalLines=0", run.Output);
-        Assert.Matches(@"postfix_fatal_log_lines\{pod=""mailserver-0""\} [1-9]\d*", run.Output);
+        Assert.Matches(@"mail_path_postfix_fatal_log_lines\{pod=""mailserver-0""\} [1-9]\d*", run.Output);
         // HAProxy's own view is reported beside it (mostly UP, L4OK: its check only connects, and the queue accepts).
         Assert.Matches(@"HAProxy submission_broken/postfix: \S+", run.Output);
         Assert.Contains(api.LogRequests, q => q.Contains("sinceSeconds=600", StringComparison.Ordinal));

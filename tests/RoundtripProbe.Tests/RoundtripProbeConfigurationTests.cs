@@ -29,6 +29,7 @@ public sealed class RoundtripProbeConfigurationTests
     [InlineData("Tls__CaFile", "/nonexistent/ca.pem", "Tls__CaFile: file '/nonexistent/ca.pem' does not exist")]
     [InlineData("Imap__PasswordFile", "/nonexistent/secret", "Imap__PasswordFile: set either Imap__Password or Imap__PasswordFile, not both")]
     [InlineData("Pushgateway__Url", "ftp://gateway", "Pushgateway__Url: must be an absolute http or https URL")]
+    [InlineData("Pushgateway__Url", "http://gateway:9091/?token=abc", "Pushgateway__Url: must not have a query or a fragment (use Pushgateway__BearerToken or Pushgateway__Username/Password)")]
     [InlineData("Smtp__Security", "7", "Smtp__Security: '7' is not one of None, StartTls, SslOnConnect (give the name)")]
     [InlineData("Imap__Security", "1", "Imap__Security: '1' is not one of None, StartTls, SslOnConnect (give the name)")]
     [InlineData("Smtp__Security", "None, StartTls", "Smtp__Security: 'None, StartTls' is not one of None, StartTls, SslOnConnect (give the name)")]
@@ -84,6 +85,21 @@ public sealed class RoundtripProbeConfigurationTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("roundtrip-probe: configuration invalid: Probe__To: The To field is not a valid e-mail address.", Assert.Single(run.Lines));
+    }
+
+    [Fact]
+    public async Task AConfigFileThatIsNotJson_IsAConfigurationError_NamingTheLine()
+    {
+        var file = Path.GetTempFileName();
+        // A trailing comma is allowed (the configuration reader is lenient); the stray word on line 3 is not.
+        await File.WriteAllTextAsync(file, "{\n  \"Probe\": { \"To\": \"a@example.test\", }\n  oops\n}");
+
+        var run = await WorkerProcess.RunAsync("roundtrip-probe", Valid(), ["--config", file]);
+        File.Delete(file);
+
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.Lines);
+        Assert.StartsWith($"roundtrip-probe: configuration invalid: --config: '{file}' is not valid JSON at line 3: 'o' is invalid after a value", line, StringComparison.Ordinal);
     }
 
     [Fact]

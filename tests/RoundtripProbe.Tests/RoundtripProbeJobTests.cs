@@ -41,7 +41,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
 
         using var prometheus = new PrometheusQuery(stack.PrometheusUrl);
         var selector = $"{{job=\"email-roundtrip\",instance=\"{instance}\"}}";
-        Assert.Equal(1, await prometheus.WaitForSingleValueAsync("email_roundtrip_success" + selector, TimeSpan.FromSeconds(20)));
+        Assert.Equal(1, await prometheus.WaitForSingleValueAsync("email_roundtrip_last_run_success" + selector, TimeSpan.FromSeconds(20)));
         var lastSuccess = await prometheus.WaitForSingleValueAsync("email_roundtrip_last_success_timestamp_seconds" + selector, TimeSpan.FromSeconds(5));
         Assert.InRange(lastSuccess, before - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
         Assert.Equal(0, await prometheus.WaitForSingleValueAsync($"sum(email_roundtrip_failure{selector})", TimeSpan.FromSeconds(5)));
@@ -103,7 +103,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         var run = await ProbeEnvironment.RunAsync(failing);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        await WaitUntilAsync(async () => (await prometheus.QueryAsync("email_roundtrip_success" + selector)).SequenceEqual([0.0]));
+        await WaitUntilAsync(async () => (await prometheus.QueryAsync("email_roundtrip_last_run_success" + selector)).SequenceEqual([0.0]));
         Assert.Equal(1, await prometheus.WaitForSingleValueAsync($"email_roundtrip_failure{{job=\"email-roundtrip\",instance=\"{instance}\",stage=\"send\"}}", TimeSpan.FromSeconds(5)));
         Assert.Equal(lastSuccess, await prometheus.WaitForSingleValueAsync("email_roundtrip_last_success_timestamp_seconds" + selector, TimeSpan.FromSeconds(5)));
     }
@@ -249,7 +249,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         using var prometheus = new PrometheusQuery(stack.PrometheusUrl);
         var selector = $"{{job=\"email-roundtrip\",instance=\"{instance}\"}}";
         Assert.Equal(1, await prometheus.WaitForSingleValueAsync("email_roundtrip_delivered_to_junk" + selector, TimeSpan.FromSeconds(20)));
-        Assert.Equal(0, await prometheus.WaitForSingleValueAsync("email_roundtrip_success" + selector, TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, await prometheus.WaitForSingleValueAsync("email_roundtrip_last_run_success" + selector, TimeSpan.FromSeconds(5)));
         Assert.Equal(0, await Mailbox.CountAsync(stack, stack.SpamUser, stack.SpamPassword, "Junk", "e2e-probe"));
     }
 

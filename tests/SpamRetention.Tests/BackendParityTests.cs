@@ -50,8 +50,8 @@ public sealed class BackendParityTests
                 environment["Retention__MaxDelete"] = "1000000";
                 var run = await WorkerProcess.RunAsync("spam-retention", environment, ["--dry-run"], TimeSpan.FromMinutes(5), launcher: backend == "maildir" ? WorkerProcess.As(RetentionMaildir.Vmail) : null);
                 Assert.True(run.ExitCode == 0, run.ToString()[..Math.Min(4000, run.Output.Length)]);
-                Assert.Equal(written.Count, RetentionEnvironment.Metric(run, "spam_retention_scanned_total"));
-                Assert.Equal(3, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));
+                Assert.Equal(written.Count, RetentionEnvironment.Metric(run, "spam_retention_scanned_messages"));
+                Assert.Equal(3, RetentionEnvironment.Metric(run, "spam_retention_errors"));
                 decisions[backend] = RetentionMaildir.Decisions(run, RetentionMaildir.Namer(await RetentionMaildir.GuidsByUidAsync(stack)));
             }
 

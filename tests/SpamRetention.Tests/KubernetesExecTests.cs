@@ -42,7 +42,7 @@ public sealed class KubernetesExecTests : IAsyncLifetime
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Running commands in pod mail/mailserver-0", run.Output);
         Assert.Equal(sample.Remaining, await RetentionMailbox.RemainingAsync(stack));
-        Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total"));
+        Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_messages"));
         var commands = api.Commands.ToList();
         Assert.StartsWith("doveadm -c ", commands[0]);
         Assert.EndsWith(" -f json mailbox status -u retention@example.test guid uidvalidity INBOX", commands[0]);
@@ -68,9 +68,9 @@ public sealed class KubernetesExecTests : IAsyncLifetime
         var remaining = await RetentionMailbox.RemainingAsync(stack);
         var gone = sample.Messages.Count - remaining.Count;
         Assert.True(gone > 0, "the cut came after doveadm had expunged");
-        Assert.Equal(gone, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total") + RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
-        Assert.Equal(remaining.Count, RetentionEnvironment.Metric(run, "spam_retention_kept_total"));
-        Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));
+        Assert.Equal(gone, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_messages") + RetentionEnvironment.Metric(run, "spam_retention_human_deleted_messages"));
+        Assert.Equal(remaining.Count, RetentionEnvironment.Metric(run, "spam_retention_kept_messages"));
+        Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_errors"));
         Assert.DoesNotContain("last_success", run.Output);
     }
 

@@ -133,8 +133,8 @@ public sealed class MaildirRetentionBackendTests
             Assert.Contains($"Kept cur/{RetentionMaildir.FileName("device")}: not a regular file (characterdevice; not read)", run.Output);
             Assert.Contains($"Kept cur/{RetentionMaildir.FileName("directory")}: not a regular file (directory; not read)", run.Output);
             Assert.Contains($"Kept cur/{RetentionMaildir.FileName("link")}: symbolic link (not followed)", run.Output);
-            Assert.Equal(5, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));
-            Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
+            Assert.Equal(5, RetentionEnvironment.Metric(run, "spam_retention_errors"));
+            Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_messages"));
             Assert.Equal(dryRun, File.Exists(own));
             Assert.True(File.Exists(Path.Combine(outside, "cur", RetentionMaildir.FileName("bait"))));
             Assert.All(["fifo", "socket", "device", "directory", "link"], name => Assert.True(Path.Exists(Special(name)) || File.ResolveLinkTarget(Special(name), false) is not null, name));

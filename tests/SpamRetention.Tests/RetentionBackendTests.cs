@@ -69,7 +69,7 @@ public sealed class RetentionBackendTests
             var run = await RetentionEnvironment.RunAsync(environment);
 
             Assert.True(run.ExitCode == 0, run.ToString());
-            Assert.Equal(4, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
+            Assert.Equal(4, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_messages"));
             Assert.Empty(Directory.EnumerateFiles(junk, "1700000000.junk*"));
             Assert.Equal(4, Directory.EnumerateFiles(RetentionMaildir.Cur(stack), "1700000000.inbox*").Count());
             Assert.Equal(inboxUids, (await RetentionMaildir.GuidsByUidAsync(stack, "INBOX")).Keys.ToHashSet());
@@ -111,9 +111,9 @@ public sealed class RetentionBackendTests
             var run = await WorkerProcess.RunAsync("spam-retention", environment, launcher: backend == "maildir" ? WorkerProcess.As(RetentionMaildir.Vmail) : null);
 
             Assert.True(run.ExitCode == 0, run.ToString());
-            Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));
-            Assert.Equal(19, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
-            Assert.Equal(2, RetentionEnvironment.Metric(run, "spam_retention_kept_total"));
+            Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_errors"));
+            Assert.Equal(19, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_messages"));
+            Assert.Equal(2, RetentionEnvironment.Metric(run, "spam_retention_kept_messages"));
             Assert.Equal([bad, written[^1]], written.Where(File.Exists));
             var kept = Assert.Single(run.Lines, l => l.Contains(" Kept ", StringComparison.Ordinal));
             var badUid = (await RetentionMaildir.GuidsByUidAsync(stack)).Single(p => p.Value == "1700000000.m07.test").Key;
@@ -214,7 +214,7 @@ public sealed class RetentionBackendTests
             var run = await RetentionEnvironment.RunAsync(environment, "--dry-run");
 
             Assert.True(run.ExitCode == 0, run.ToString());
-            Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
+            Assert.Equal(1, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_messages"));
         }
         finally
         {

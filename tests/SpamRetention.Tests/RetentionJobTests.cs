@@ -24,11 +24,11 @@ public sealed class RetentionJobTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(sample.Remaining, await RetentionMailbox.RemainingAsync(stack));
-        Assert.Equal(sample.Messages.Count, RetentionEnvironment.Metric(run, "spam_retention_scanned_total"));
-        Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total"));
-        Assert.Equal(sample.HumanDoomed, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_total"));
-        Assert.Equal(sample.Remaining.Count, RetentionEnvironment.Metric(run, "spam_retention_kept_total"));
-        Assert.Equal(0, RetentionEnvironment.Metric(run, "spam_retention_errors_total"));
+        Assert.Equal(sample.Messages.Count, RetentionEnvironment.Metric(run, "spam_retention_scanned_messages"));
+        Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_messages"));
+        Assert.Equal(sample.HumanDoomed, RetentionEnvironment.Metric(run, "spam_retention_human_deleted_messages"));
+        Assert.Equal(sample.Remaining.Count, RetentionEnvironment.Metric(run, "spam_retention_kept_messages"));
+        Assert.Equal(0, RetentionEnvironment.Metric(run, "spam_retention_errors"));
         Assert.True(sample.AutoDoomed > 20 && sample.HumanDoomed > 5 && sample.Remaining.Count > 50, "the sample exercises every rule");
         if (backend == "maildir")
         {
@@ -49,9 +49,9 @@ public sealed class RetentionJobTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(sample.Messages.Count, (await RetentionMailbox.RemainingAsync(stack)).Count);
-        Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_total"));
+        Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_messages"));
         Assert.Equal(sample.AutoDoomed + sample.HumanDoomed, run.Lines.Count(l => l.Contains("Would delete", StringComparison.Ordinal)));
-        Assert.Contains("(dry run) spam_retention_scanned_total", run.Output);
+        Assert.Contains("(dry run) spam_retention_scanned_messages", run.Output);
         Assert.DoesNotContain("last_success", run.Output);
         Assert.Contains("/metrics/job/spam-retention/dry_run/true/instance/retention-test-dovecot", run.Output);
     }

@@ -55,18 +55,20 @@ public sealed class SecretFilesTests : IDisposable
     [InlineData("missing", "does not exist")]
     [InlineData("empty", "is empty")]
     [InlineData("large", "bytes; a secret file holds at most 65536")]
+    [InlineData("folder", "is a folder, not a file (name the key's file inside it)")]
     public void Read_NamesTheKey_WhenTheFileIsUnusable(string kind, string expected)
     {
         var path = kind switch
         {
             "missing" => Path.Combine(directory, "nope"),
+            "folder" => directory,
             "empty" => Write("empty", "\n"),
             _ => Write("large", new string('x', 70_000)),
         };
 
         var error = Assert.Throws<WorkerConfigurationException>(() => SecretFiles.Read(Config(new() { ["Smtp:PasswordFile"] = path })));
 
-        Assert.StartsWith("Smtp__PasswordFile: file '", error.Message);
+        Assert.StartsWith("Smtp__PasswordFile: ", error.Message);
         Assert.Contains(expected, error.Message);
     }
 }

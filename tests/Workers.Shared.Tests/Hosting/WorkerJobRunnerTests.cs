@@ -2,6 +2,9 @@ using Cronos;
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Testing;
+using MailserverWorkers.Shared.Pushgateway;
+using MailserverWorkers.Shared.UptimeKuma;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,12 +19,22 @@ public sealed class WorkerJobRunnerTests
 
     private sealed class ScriptedJob(Func<CancellationToken, Task<int>> run) : IWorkerJob
     {
-        public Task<int> RunAsync(CancellationToken cancellationToken) => run(cancellationToken);
+        public async Task<WorkerOutcome> RunAsync(CancellationToken cancellationToken) => new(await run(cancellationToken), "scripted");
     }
 
     private WorkerJobRunner RunnerFor(Func<CancellationToken, Task<int>> run)
     {
-        var services = new ServiceCollection().AddScoped<IWorkerJob>(_ => new ScriptedJob(run)).BuildServiceProvider();
+        // As the host wires it, with neither a Pushgateway nor Uptime Kuma configured.
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddLogging()
+            .AddSingleton<TimeProvider>(time)
+            .AddSingleton(new WorkerDefinition("scripted", "a test", "", "scripted", "scripted"))
+            .AddPushgateway()
+            .AddUptimeKuma()
+            .AddScoped<RunReporter>()
+            .AddScoped<IWorkerJob>(_ => new ScriptedJob(run))
+            .BuildServiceProvider();
         return new WorkerJobRunner(services.GetRequiredService<IServiceScopeFactory>(), time, logger);
     }
 
