@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using MailserverWorkers.Shared.Native;
 
 namespace MailserverWorkers.BackupRunner;
 
@@ -11,16 +12,9 @@ namespace MailserverWorkers.BackupRunner;
 /// for the error message of the run that finds it taken. .NET's FileStream takes its own flock on open, which
 /// would collide with this one, hence the system calls.
 /// </summary>
-internal sealed partial class DestinationLock : IDisposable
+internal sealed class DestinationLock : IDisposable
 {
     public const string FileName = ".backup-runner.lock";
-    private const int LockShared = 1;
-    private const int LockExclusive = 2;
-    private const int LockNonBlocking = 4;
-    private const int EWOULDBLOCK = 11;
-    private const int ORdwr = 2;
-    private const int OCreat = 0x40;
-
     private int fd;
 
     private DestinationLock(int fd) => this.fd = fd;
@@ -31,14 +25,14 @@ internal sealed partial class DestinationLock : IDisposable
         var path = Path.Join(destination, FileName);
         // A reader opens read-only, so restore works from a destination mounted read-only once the lock file exists.
         // Never through a link, and only the owner reads who holds it (0600).
-        var fd = NativeFileSystem.OpenOwnFile(path, (exclusive ? ORdwr : 0) | OCreat, 0x180 /* 0600 */);
+        var fd = NativeFileSystem.OpenOwnFile(path, (exclusive ? Libc.ORdwr : Libc.ORdonly) | Libc.OCreat, 0x180 /* 0600 */);
 
-        if (Flock(fd, (exclusive ? LockExclusive : LockShared) | LockNonBlocking) != 0)
+        if (Libc.Flock(fd, (exclusive ? Libc.LockExclusive : Libc.LockShared) | Libc.LockNonBlocking) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             var holder = ReadAll(fd);
-            _ = NativeFileSystem.Close(fd);
-            return errno == EWOULDBLOCK
+            _ = Libc.Close(fd);
+            return errno == Libc.EWOULDBLOCK
                 ? (null, holder.Length > 0 ? holder : "another process")
                 : throw new IOException($"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
@@ -48,8 +42,8 @@ internal sealed partial class DestinationLock : IDisposable
             var holder = string.Create(CultureInfo.InvariantCulture,
                 $"pid {Environment.ProcessId} on {Environment.MachineName} since {time.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}");
             var bytes = Encoding.UTF8.GetBytes(holder);
-            _ = Ftruncate(fd, 0);
-            _ = Pwrite(fd, bytes, (nuint)bytes.Length, 0);
+            _ = Libc.Ftruncate(fd, 0);
+            _ = Libc.Pwrite(fd, ref bytes[0], bytes.Length, 0);
         }
 
         return (new DestinationLock(fd), null);
@@ -59,7 +53,7 @@ internal sealed partial class DestinationLock : IDisposable
     {
         if (fd >= 0)
         {
-            _ = NativeFileSystem.Close(fd);
+            _ = Libc.Close(fd);
             fd = -1;
         }
     }
@@ -67,19 +61,7 @@ internal sealed partial class DestinationLock : IDisposable
     private static string ReadAll(int fd)
     {
         var buffer = new byte[512];
-        var read = Pread(fd, buffer, (nuint)buffer.Length, 0);
+        var read = Libc.Pread(fd, ref buffer[0], buffer.Length, 0);
         return read > 0 ? Encoding.UTF8.GetString(buffer, 0, (int)read).Trim() : "";
     }
-
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-    private static partial int Flock(int fd, int operation);
-
-    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
-    private static partial int Ftruncate(int fd, long length);
-
-    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
-    private static partial nint Pwrite(int fd, byte[] buffer, nuint count, long offset);
-
-    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
-    private static partial nint Pread(int fd, byte[] buffer, nuint count, long offset);
 }

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using MailserverWorkers.Shared.Native;
 
 namespace MailserverWorkers.BackupRunner;
 
@@ -23,27 +23,13 @@ public readonly record struct FileStatus(
 }
 
 /// <summary>
-/// The few Linux calls .NET does not offer: statx (link count and inode, for measuring what a snapshot shares with
+/// What backup-runner asks of the Linux calls .NET does not offer (declared in <see cref="Libc"/>): statx (link count and inode, for measuring what a snapshot shares with
 /// the one before), extended attributes (to learn whether the destination keeps ACLs and xattrs), syncfs and fsync of
 /// a folder (so a snapshot is on disk before it is declared complete). statx's buffer has one layout on every
 /// architecture, unlike struct stat.
 /// </summary>
-internal static partial class NativeFileSystem
+internal static class NativeFileSystem
 {
-    private const int AtFdcwd = -100;
-    private const int AtSymlinkNofollow = 0x100;
-    private const uint StatxBasicStats = 0x7ff;
-    private const int ENOENT = 2;
-    private const int ENOTSUP = 95;
-    private const int ELOOP = 40;
-    private const int AtEmptyPath = 0x1000;
-    private const int OCloexec = 0x80000;
-    private static readonly bool X86 = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86;
-    private static readonly int ODirectory = X86 ? 0x10000 : 0x4000;
-
-    /// <summary>O_NOFOLLOW, which differs between architectures (asm-generic/fcntl.h vs x86's).</summary>
-    internal static readonly int ONofollow = X86 ? 0x20000 : 0x8000;
-
     /// <summary>
     /// Opens one of the runner's own files (the lock, a marker) never through a symbolic link, with
     /// <paramref name="mode"/> when it creates it, and only when it is a regular file: the runner writes them as root,
@@ -51,19 +37,18 @@ internal static partial class NativeFileSystem
     /// </summary>
     public static int OpenOwnFile(string path, int flags, int mode)
     {
-        var fd = Open(path, flags | ONofollow | OCloexec, mode);
+        var fd = Libc.Open(path, flags | Libc.ONofollow | Libc.OCloexec, mode);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw new IOException(errno == ELOOP
+            throw new IOException(errno == Libc.ELOOP
                 ? $"{path} is a symbolic link: refused (the runner never writes its own files through a link; remove it)"
                 : $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
 
-        Span<byte> buffer = stackalloc byte[256];
-        if (Statx(fd, "", AtEmptyPath, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0 || (BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]) & 0xF000) != 0x8000)
+        if (Libc.Statx(fd, "", Libc.AtEmptyPath, StatxBuffer.BasicStats, out var st) != 0 || !st.IsRegularFile)
         {
-            _ = Close(fd);
+            _ = Libc.Close(fd);
             throw new IOException($"{path} is not a regular file: refused (remove it)");
         }
 
@@ -73,26 +58,25 @@ internal static partial class NativeFileSystem
     /// <summary>statx of <paramref name="path"/>; null when it does not exist.</summary>
     public static FileStatus? TryStat(string path)
     {
-        Span<byte> buffer = stackalloc byte[256];
-        if (Statx(AtFdcwd, path, AtSymlinkNofollow, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
+        if (Libc.Statx(Libc.AtFdcwd, path, Libc.AtSymlinkNofollow, StatxBuffer.BasicStats, out var st) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            return errno == ENOENT ? null : throw new IOException($"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            return errno == Libc.ENOENT ? null : throw new IOException($"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
 
         return new FileStatus(
-            Mode: BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]),
-            LinkCount: BinaryPrimitives.ReadUInt32LittleEndian(buffer[16..]),
-            Inode: BinaryPrimitives.ReadUInt64LittleEndian(buffer[32..]),
-            DeviceMajor: BinaryPrimitives.ReadUInt32LittleEndian(buffer[136..]),
-            DeviceMinor: BinaryPrimitives.ReadUInt32LittleEndian(buffer[140..]),
-            Size: (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer[40..]),
-            Blocks: (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer[48..]),
-            ChangedAt: DateTimeOffset.UnixEpoch.AddTicks((BinaryPrimitives.ReadInt64LittleEndian(buffer[96..]) * TimeSpan.TicksPerSecond) + (BinaryPrimitives.ReadUInt32LittleEndian(buffer[104..]) / 100)),
-            ModifiedSeconds: BinaryPrimitives.ReadInt64LittleEndian(buffer[112..]),
-            ModifiedNanoseconds: BinaryPrimitives.ReadUInt32LittleEndian(buffer[120..]),
-            Owner: BinaryPrimitives.ReadUInt32LittleEndian(buffer[20..]),
-            Group: BinaryPrimitives.ReadUInt32LittleEndian(buffer[24..]));
+            Mode: st.Mode,
+            LinkCount: st.LinkCount,
+            Inode: st.Inode,
+            DeviceMajor: st.DeviceMajor,
+            DeviceMinor: st.DeviceMinor,
+            Size: (long)st.Size,
+            Blocks: (long)st.Blocks,
+            ChangedAt: st.ChangedAt,
+            ModifiedSeconds: st.ModifiedSeconds,
+            ModifiedNanoseconds: st.ModifiedNanoseconds,
+            Owner: st.Owner,
+            Group: st.Group);
     }
 
     public static FileStatus Stat(string path) => TryStat(path) ?? throw new FileNotFoundException($"{path} does not exist", path);
@@ -100,24 +84,24 @@ internal static partial class NativeFileSystem
     /// <summary>Sets an extended attribute on <paramref name="path"/>; false when the file system does not support it.</summary>
     public static bool TrySetAttribute(string path, string name, ReadOnlySpan<byte> value)
     {
-        if (LSetXattr(path, name, ref MemoryMarshal.GetReference(value), (nuint)value.Length, 0) == 0)
+        if (Libc.LSetXattr(path, name, ref MemoryMarshal.GetReference(value), (nuint)value.Length, 0) == 0)
         {
             return true;
         }
 
         var errno = Marshal.GetLastPInvokeError();
-        return errno == ENOTSUP ? false : throw new IOException($"cannot set {name} on {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        return errno == Libc.ENOTSUP ? false : throw new IOException($"cannot set {name} on {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
     }
 
     /// <summary>Flushes the whole file system that holds <paramref name="folder"/> (syncfs).</summary>
-    public static void SyncFileSystem(string folder) => WithFolder(folder, fd => SyncFs(fd), "syncfs");
+    public static void SyncFileSystem(string folder) => WithFolder(folder, Libc.SyncFs, "syncfs");
 
     /// <summary>Makes a rename inside <paramref name="folder"/> durable (fsync of the folder).</summary>
-    public static void SyncFolder(string folder) => WithFolder(folder, fd => Fsync(fd), "fsync");
+    public static void SyncFolder(string folder) => WithFolder(folder, Libc.Fsync, "fsync");
 
     private static void WithFolder(string folder, Func<int, int> call, string what)
     {
-        var fd = Open(folder, OCloexec | ODirectory);
+        var fd = Libc.Open(folder, Libc.OCloexec | Libc.ODirectory);
         if (fd < 0)
         {
             throw new IOException($"cannot open {folder}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
@@ -132,24 +116,24 @@ internal static partial class NativeFileSystem
         }
         finally
         {
-            _ = Close(fd);
+            _ = Libc.Close(fd);
         }
     }
 
     /// <summary>Whether <paramref name="path"/> (not what a link points to) has any extended attribute, ACLs included.</summary>
     public static bool HasAttributes(string path)
     {
-        var size = LListXattr(path, 0, 0);
-        return size != 0 && (size > 0 || Marshal.GetLastPInvokeError() != ENOTSUP);
+        var size = Libc.LListXattr(path, 0, 0);
+        return size != 0 && (size > 0 || Marshal.GetLastPInvokeError() != Libc.ENOTSUP);
     }
 
     /// <summary>A hard link <paramref name="link"/> to the file <paramref name="existing"/> (link(2) never follows a link); false when it cannot be made.</summary>
-    public static bool TryLink(string existing, string link) => Link(existing, link) == 0;
+    public static bool TryLink(string existing, string link) => Libc.Link(existing, link) == 0;
 
     /// <summary>realpath(3): the path with every link and <c>..</c> resolved.</summary>
     public static string RealPath(string path)
     {
-        var resolved = RealPathNative(path, 0);
+        var resolved = Libc.RealPath(path, 0);
         if (resolved == 0)
         {
             throw new IOException($"cannot resolve {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
@@ -161,38 +145,7 @@ internal static partial class NativeFileSystem
         }
         finally
         {
-            Free(resolved);
+            Libc.Free(resolved);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint LListXattr(string path, nint list, nuint size);
-
-    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Link(string existing, string link);
-
-    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint RealPathNative(string path, nint resolved);
-
-    [LibraryImport("libc", EntryPoint = "free")]
-    private static partial void Free(nint pointer);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
-
-    [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int LSetXattr(string path, string name, ref byte value, nuint size, int flags);
-
-    /// <summary>open(2); the mode matters only with O_CREAT.</summary>
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int Open(string path, int flags, int mode = 0);
-
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncFs(int fd);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    internal static partial int Close(int fd);
 }

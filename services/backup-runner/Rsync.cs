@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
 using MailserverWorkers.Shared.Commands;
 using Microsoft.Extensions.Logging;
@@ -57,48 +55,33 @@ public sealed class Rsync(IOptions<BackupOptions> options, TimeProvider time, IL
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var settings = options.Value;
-        var start = new ProcessStartInfo(settings.RsyncPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        ChildEnvironment.ApplyTo(start);
-        start.Environment["LC_ALL"] = "C";
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = new Process { StartInfo = start };
+        ChildProcess process;
         try
         {
-            process.Start();
+            process = ChildProcess.Start(settings.RsyncPath, arguments, new Dictionary<string, string> { ["LC_ALL"] = "C" });
         }
-        catch (Win32Exception e)
+        catch (CommandFailedException e)
         {
-            throw new BackupFailedException($"cannot start rsync (Backup__RsyncPath={settings.RsyncPath}): {e.Message}", e);
+            throw new BackupFailedException($"cannot start rsync (Backup__RsyncPath={settings.RsyncPath}): {e.InnerException?.Message ?? e.Message}", e);
         }
 
-        process.StandardInput.Close();
+        // Disposed before rsync exited (cancelled, failed): its sender, generator and receiver are one tree, and none
+        // of them may keep writing after we stop.
+        using var child = process;
         // The command as a shell would take it, so that an operator can run the same copy by hand.
         logger.LogInformation("{Label}: {Command}", label, string.Join(' ', arguments.Prepend(settings.RsyncPath).Select(ShellQuote)));
         var progress = new ProgressState();
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var output = Task.Factory.StartNew(
-            () => ReadOutput(process.StandardOutput.BaseStream, progress, cancellationToken),
+            () => ReadOutput(child.StandardOutput, progress, cancellationToken),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var errors = ReadErrorsAsync(process.StandardError, label, cancellationToken);
+        var errors = ReadErrorsAsync(child.StandardError, label, cancellationToken);
         var reporter = ReportProgressAsync(label, progress, stopProgress.Token);
         try
         {
             var statsLines = await output;
             var (vanished, errorLines) = await errors;
-            await process.WaitForExitAsync(cancellationToken);
-            var code = process.ExitCode;
+            var code = await child.WaitForExitAsync(cancellationToken);
             var result = new RsyncResult(code, RsyncStats.Parse(statsLines), vanished, code is 0 or VanishedExitCode ? null : Describe(code, errorLines));
             if (vanished > 0)
             {
@@ -106,12 +89,6 @@ public sealed class Rsync(IOptions<BackupOptions> options, TimeProvider time, IL
             }
 
             return result;
-        }
-        catch (OperationCanceledException)
-        {
-            // rsync's sender, generator and receiver are one tree; none of them may keep writing after we stop.
-            process.Kill(entireProcessTree: true);
-            throw;
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MailserverWorkers.Shared.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace MailserverWorkers.BackupRunner;
@@ -54,7 +55,7 @@ public sealed record SnapshotMarker
                 return null;
             }
 
-            using var file = new FileStream(new SafeFileHandle(NativeFileSystem.OpenOwnFile(path, 0, 0), ownsHandle: true), FileAccess.Read);
+            using var file = new FileStream(new SafeFileHandle(NativeFileSystem.OpenOwnFile(path, Libc.ORdonly, 0), ownsHandle: true), FileAccess.Read);
             var marker = JsonSerializer.Deserialize<SnapshotMarker>(file, Json);
             return marker is { Runner: "backup-runner", Name.Length: > 0 } ? marker : null;
         }
@@ -73,8 +74,7 @@ public sealed record SnapshotMarker
         var path = PathIn(folder);
         var temporary = path + ".tmp";
         File.Delete(temporary);
-        const int create = 0x1 | 0x40 | 0x80; // O_WRONLY | O_CREAT | O_EXCL
-        using (var file = new FileStream(new SafeFileHandle(NativeFileSystem.OpenOwnFile(temporary, create, 0x180 /* 0600 */), ownsHandle: true), FileAccess.Write))
+        using (var file = new FileStream(new SafeFileHandle(NativeFileSystem.OpenOwnFile(temporary, Libc.OWronly | Libc.OCreat | Libc.OExcl, 0x180 /* 0600 */), ownsHandle: true), FileAccess.Write))
         {
             JsonSerializer.Serialize(file, this, Json);
             file.Flush(flushToDisk: true);

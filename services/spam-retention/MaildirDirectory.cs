@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using MailserverWorkers.Shared.Native;
 
 namespace MailserverWorkers.SpamRetention;
 
@@ -10,27 +11,14 @@ namespace MailserverWorkers.SpamRetention;
 /// opened one component at a time from <c>/</c>, each with <c>O_NOFOLLOW</c>, so a symbolic link anywhere on the way
 /// is refused and named, with no gap between a check and the use.
 /// </summary>
-internal sealed partial class MaildirDirectory : IDisposable
+internal sealed class MaildirDirectory : IDisposable
 {
-    private const int ENOENT = 2;
-    private const int ENOTDIR = 20;
-    private const int ELOOP = 40;
-    private const int ORdonly = 0;
-    private const int ONoctty = 0x100;
-    private const int ONonblock = 0x800;
-    private const int OCloexec = 0x80000;
-    private const int OPath = 0x200000;
-    private const int AtFdcwd = -100;
-    private const int AtSymlinkNofollow = 0x100;
-    private const int AtEmptyPath = 0x1000;
-    private const uint StatxWanted = 0x1 | 0x2 | 0x40 | 0x100 | 0x200; // TYPE, MODE, MTIME, INO, SIZE
-
-    // O_NOFOLLOW and O_DIRECTORY differ between architectures (asm-generic/fcntl.h vs x86's); the rest do not.
-    private static readonly bool X86 = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86;
-    private static readonly int ONofollow = X86 ? 0x20000 : 0x8000;
-    private static readonly int ODirectory = X86 ? 0x10000 : 0x4000;
+    // TYPE, MODE, MTIME, INO, SIZE: what a look at an entry needs.
+    private const uint StatxWanted = 0x1 | 0x2 | 0x40 | 0x100 | 0x200;
 
     private readonly int fd;
+
+    private static int Stat(int directory, string path, int flags, out StatxBuffer st) => Libc.Statx(directory, path, flags, StatxWanted, out st);
 
     private MaildirDirectory(int fd, string path)
     {
@@ -42,23 +30,23 @@ internal sealed partial class MaildirDirectory : IDisposable
     public string Path { get; }
 
     /// <summary>Device and inode: what the directory is, whatever it is called.</summary>
-    public string Identity => Stat(fd, "", AtEmptyPath, out var st) == 0 ? $"device {st.DevMajor}:{st.DevMinor}, inode {st.Ino}" : "unknown";
+    public string Identity => Stat(fd, "", Libc.AtEmptyPath, out var st) == 0 ? $"device {st.DeviceMajor}:{st.DeviceMinor}, inode {st.Inode}" : "unknown";
 
     /// <summary>Opens an absolute path without following a link at any component.</summary>
     public static MaildirDirectory OpenPath(string absolutePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(absolutePath);
-        var current = OpenAt(AtFdcwd, "/", ORdonly | ODirectory | OCloexec);
+        var current = Libc.OpenAt(Libc.AtFdcwd, "/", Libc.ORdonly | Libc.ODirectory | Libc.OCloexec);
         var walked = "";
         var parts = absolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < parts.Length; i++)
         {
             walked += "/" + parts[i];
             // Components above the last are only passed through: O_PATH needs no read permission on them.
-            var next = OpenAt(current, parts[i], (i == parts.Length - 1 ? ORdonly : OPath) | ODirectory | ONofollow | OCloexec);
+            var next = Libc.OpenAt(current, parts[i], (i == parts.Length - 1 ? Libc.ORdonly : Libc.OPath) | Libc.ODirectory | Libc.ONofollow | Libc.OCloexec);
             var errno = Marshal.GetLastPInvokeError();
             var refusal = next >= 0 ? null : Refusal(current, parts[i], walked, errno);
-            _ = Close(current);
+            _ = Libc.Close(current);
             current = refusal is null ? next : throw new RetentionFailedException(refusal);
         }
 
@@ -68,11 +56,11 @@ internal sealed partial class MaildirDirectory : IDisposable
     /// <summary>Opens a directory below this one without following a link; null when it does not exist.</summary>
     public MaildirDirectory? OpenChild(string name)
     {
-        var child = OpenAt(fd, name, ORdonly | ODirectory | ONofollow | OCloexec);
+        var child = Libc.OpenAt(fd, name, Libc.ORdonly | Libc.ODirectory | Libc.ONofollow | Libc.OCloexec);
         var errno = Marshal.GetLastPInvokeError();
         var path = System.IO.Path.Combine(Path, name);
         return child >= 0 ? new MaildirDirectory(child, path)
-            : errno == ENOENT ? null
+            : errno == Libc.ENOENT ? null
             : throw new RetentionFailedException(Refusal(fd, name, path, errno));
     }
 
@@ -80,12 +68,12 @@ internal sealed partial class MaildirDirectory : IDisposable
     public List<DirectoryEntry> Entries()
     {
         // A descriptor of its own for the listing: closedir closes it, this one stays open.
-        var listing = OpenAt(fd, ".", ORdonly | ODirectory | OCloexec);
-        var dir = listing >= 0 ? FdOpenDir(listing) : 0;
+        var listing = Libc.OpenAt(fd, ".", Libc.ORdonly | Libc.ODirectory | Libc.OCloexec);
+        var dir = listing >= 0 ? Libc.FdOpenDir(listing) : 0;
         if (dir == 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            _ = listing >= 0 ? Close(listing) : 0;
+            _ = listing >= 0 ? Libc.Close(listing) : 0;
             throw new RetentionFailedException($"cannot list {Path}: errno {errno}");
         }
 
@@ -93,7 +81,7 @@ internal sealed partial class MaildirDirectory : IDisposable
         try
         {
             nint entry;
-            while ((entry = ReadDir(dir)) != 0)
+            while ((entry = Libc.ReadDir(dir)) != 0)
             {
                 // struct dirent (glibc and musl, 64-bit): d_ino 8, d_off 8, d_reclen 2, d_type 1, then d_name.
                 var type = (FileKind)Marshal.ReadByte(entry, 18);
@@ -113,12 +101,12 @@ internal sealed partial class MaildirDirectory : IDisposable
         }
         finally
         {
-            _ = CloseDir(dir);
+            _ = Libc.CloseDir(dir);
         }
     }
 
     /// <summary>Looks at an entry without following it: its kind, size and modification time, or null when it is gone.</summary>
-    public FileState? Look(string name) => Stat(fd, name, AtSymlinkNofollow, out var st) == 0 ? State(st) : null;
+    public FileState? Look(string name) => Stat(fd, name, Libc.AtSymlinkNofollow, out var st) == 0 ? State(st) : null;
 
     /// <summary>
     /// Opens a regular file below this directory and hands <paramref name="read"/> a positional reader and what
@@ -127,16 +115,16 @@ internal sealed partial class MaildirDirectory : IDisposable
     public (FileOutcome Outcome, FileState State, T Result, int Errno) Read<T>(string name, Func<Func<Span<byte>, long, int>, T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        var file = OpenAt(fd, name, ORdonly | ONofollow | ONonblock | ONoctty | OCloexec);
+        var file = Libc.OpenAt(fd, name, Libc.ORdonly | Libc.ONofollow | Libc.ONonblock | Libc.ONoctty | Libc.OCloexec);
         if (file < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            return (errno switch { ELOOP => FileOutcome.SymbolicLink, ENOENT => FileOutcome.Vanished, _ => FileOutcome.Failed }, default, default!, errno);
+            return (errno switch { Libc.ELOOP => FileOutcome.SymbolicLink, Libc.ENOENT => FileOutcome.Vanished, _ => FileOutcome.Failed }, default, default!, errno);
         }
 
         try
         {
-            if (Stat(file, "", AtEmptyPath, out var st) != 0)
+            if (Stat(file, "", Libc.AtEmptyPath, out var st) != 0)
             {
                 return (FileOutcome.Failed, default, default!, Marshal.GetLastPInvokeError());
             }
@@ -148,31 +136,31 @@ internal sealed partial class MaildirDirectory : IDisposable
         }
         finally
         {
-            _ = Close(file);
+            _ = Libc.Close(file);
         }
     }
 
     /// <summary>Removes an entry of this directory (never what a link points to); 0, or the errno.</summary>
-    public int Unlink(string name) => UnlinkAt(fd, name, 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    public int Unlink(string name) => Libc.UnlinkAt(fd, name, 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
-    public void Dispose() => _ = Close(fd);
+    public void Dispose() => _ = Libc.Close(fd);
 
     // With O_DIRECTORY, Linux answers ENOTDIR for a link as for a file: a look at the entry itself tells them apart.
     private static string Refusal(int directory, string name, string path, int errno) => errno switch
     {
-        ELOOP or ENOTDIR when Stat(directory, name, AtSymlinkNofollow, out var st) == 0 && State(st).Kind == FileKind.SymbolicLink =>
+        Libc.ELOOP or Libc.ENOTDIR when Stat(directory, name, Libc.AtSymlinkNofollow, out var st) == 0 && State(st).Kind == FileKind.SymbolicLink =>
             $"{path} is a symbolic link: not followed (name the real path)",
-        ELOOP or ENOTDIR => $"{path} is not a directory",
-        ENOENT => $"{path} does not exist",
+        Libc.ELOOP or Libc.ENOTDIR => $"{path} is not a directory",
+        Libc.ENOENT => $"{path} does not exist",
         _ => $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}",
     };
 
-    private static FileState State(in Statx st) =>
-        new((FileKind)((st.Mode & 0xF000) >> 12), (long)st.Size, DateTimeOffset.FromUnixTimeSeconds(st.MtimeSeconds).AddTicks(st.MtimeNanoseconds / 100));
+    private static FileState State(in StatxBuffer st) =>
+        new((FileKind)((st.Mode & 0xF000) >> 12), (long)st.Size, st.ModifiedAt);
 
     private static int ReadAt(int file, Span<byte> destination, long offset)
     {
-        var read = Pread(file, ref MemoryMarshal.GetReference(destination), destination.Length, offset);
+        var read = Libc.Pread(file, ref MemoryMarshal.GetReference(destination), destination.Length, offset);
         return read >= 0 ? (int)read : throw new IOException($"read failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
     }
 
@@ -190,43 +178,4 @@ internal sealed partial class MaildirDirectory : IDisposable
 
         return text.ToString();
     }
-
-    // struct statx (linux/stat.h): one layout on every architecture, unlike struct stat.
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    private struct Statx
-    {
-        [FieldOffset(28)] public ushort Mode;
-        [FieldOffset(32)] public ulong Ino;
-        [FieldOffset(40)] public ulong Size;
-        [FieldOffset(112)] public long MtimeSeconds;
-        [FieldOffset(120)] public uint MtimeNanoseconds;
-        [FieldOffset(136)] public uint DevMajor;
-        [FieldOffset(140)] public uint DevMinor;
-    }
-
-    private static int Stat(int directory, string path, int flags, out Statx st) => StatX(directory, path, flags, StatxWanted, out st);
-
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int OpenAt(int directoryFd, string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int StatX(int directoryFd, string path, int flags, uint mask, out Statx buffer);
-
-    [LibraryImport("libc", EntryPoint = "fdopendir", SetLastError = true)]
-    private static partial nint FdOpenDir(int fd);
-
-    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
-    private static partial nint ReadDir(nint dir);
-
-    [LibraryImport("libc", EntryPoint = "closedir")]
-    private static partial int CloseDir(nint dir);
-
-    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int UnlinkAt(int directoryFd, string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
-    private static partial nint Pread(int fd, ref byte buffer, nint count, long offset);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }
