@@ -112,7 +112,7 @@ public sealed class ChartManifestTests
 
         Assert.All(roles, r => Assert.Equal(mailNamespace, r.Metadata.NamespaceProperty));
         var retention = roles.Single(r => r.Metadata.Name.EndsWith("-spam-retention", StringComparison.Ordinal));
-        Assert.Equal(["pods/exec: create", "pods: get,list"], Rules(retention));
+        Assert.Equal(["pods/exec: create,get", "pods: get,list"], Rules(retention));
         var health = roles.SingleOrDefault(r => r.Metadata.Name.EndsWith("-haproxy-health", StringComparison.Ordinal));
         Assert.Equal(valuesFile == "full-values.yaml", health is not null);
         if (health is not null)

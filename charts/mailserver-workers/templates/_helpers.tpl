@@ -237,3 +237,45 @@ the push and the heartbeat with their retries, and a minute for start-up. Keep i
 {{- $kuma := include "mailserver-workers.deliverySeconds" (dict "config" $c "section" "UptimeKuma") | atoi -}}
 {{- add $deadline (mul 4 $imap) $push $kuma 60 -}}
 {{- end -}}
+
+{{/*
+The service account of a worker that talks to the Kubernetes API, with its Role and RoleBinding in the mail
+server's namespace and nothing else. Arguments: root, component, name, namespace, and rules (the Role's rules, YAML).
+The account's token is not mounted by default; the CronJob mounts it where the worker needs it.
+*/}}
+{{- define "mailserver-workers.rbac" -}}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ .name }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "mailserver-workers.labels" (dict "root" .root "component" .component) | nindent 4 }}
+automountServiceAccountToken: false
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ .name }}
+  namespace: {{ .namespace }}
+  labels:
+    {{- include "mailserver-workers.labels" (dict "root" .root "component" .component) | nindent 4 }}
+rules:
+  {{- .rules | trim | nindent 2 }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ .name }}
+  namespace: {{ .namespace }}
+  labels:
+    {{- include "mailserver-workers.labels" (dict "root" .root "component" .component) | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ .name }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ .name }}
+    namespace: {{ .root.Release.Namespace }}
+{{- end }}
