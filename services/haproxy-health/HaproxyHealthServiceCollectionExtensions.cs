@@ -24,7 +24,14 @@ public static class HaproxyHealthServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PostfixLogOptions>, PodLogValidator>();
         services.AddTlsHttpClient<HaproxyStatsPage>();
         services.AddSingleton<HaproxyStatsSocket>();
+        services.AddScoped<IHaproxyStatsSource>(sp => sp.GetRequiredService<IOptions<HaproxyOptions>>().Value.StatsSocket is { Length: > 0 }
+            ? sp.GetRequiredService<HaproxyStatsSocket>()
+            : sp.GetRequiredService<HaproxyStatsPage>());
         services.AddSingleton<PostfixFatalCounter>();
+        // Made only when the log is read: the Kubernetes client reads its kubeconfig when it is made.
+        services.AddScoped(sp => new Lazy<PostfixFatalCounter>(sp.GetRequiredService<PostfixFatalCounter>));
+        services.AddScoped<HaproxyViewStep>();
+        services.AddScoped<PostfixFatalStep>();
         services.AddSingleton<TlsUpgrade>();
         services.AddSingleton<TcpConnectCheck>();
         services.AddSingleton<SmtpBannerCheck>();

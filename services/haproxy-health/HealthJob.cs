@@ -1,6 +1,5 @@
 using System.Globalization;
 using MailserverWorkers.Shared.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,20 +12,19 @@ namespace MailserverWorkers.HaproxyHealth;
 public sealed class HealthJob(
     TargetProber prober,
     IOptions<TargetSet> targets,
-    IOptions<HaproxyOptions> haproxy,
-    IOptions<PostfixLogOptions> postfixLog,
-    IServiceProvider services,
+    HaproxyViewStep haproxyView,
+    PostfixFatalStep postfixFatals,
     TimeProvider time,
     ILogger<HealthJob> logger) : IWorkerJob
 {
     public async Task<WorkerOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var failures = new List<string>();
         var started = time.GetTimestamp();
         var probing = targets.Value.Targets.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => prober.ProbeAsync(t.Key, t.Value, cancellationToken)).ToList();
-        var servers = await ReadHaproxyAsync(failures, cancellationToken);
-        var fatals = await CountFatalsAsync(failures, cancellationToken);
+        var servers = await haproxyView.ReadAsync(cancellationToken);
+        var fatals = await postfixFatals.CountAsync(cancellationToken);
         var reports = await Task.WhenAll(probing);
+        var failures = servers.Failures.Concat(fatals.Failures).ToList();
         logger.LogInformation("Probed {Targets} targets, {Attempts} attempts in {Elapsed:0} ms",
             reports.Length, reports.Sum(r => r.Attempts.Count), time.GetElapsedTime(started).TotalMilliseconds);
         foreach (var report in reports)
@@ -49,7 +47,7 @@ public sealed class HealthJob(
             : failures.Count == 1 ? failures[0] : $"{failures.Count} failures, first: {failures[0]}";
         return new WorkerOutcome(failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure, status)
         {
-            Metrics = HealthMetrics.Build(reports, servers, fatals),
+            Metrics = HealthMetrics.Build(reports, servers.Value, fatals.Value),
         };
     }
 
@@ -67,78 +65,4 @@ public sealed class HealthJob(
     }
 
     private static string Milliseconds(TimeSpan? value) => value is { } v ? v.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "-";
-
-    private async Task<IReadOnlyList<HaproxyServerStatus>?> ReadHaproxyAsync(List<string> failures, CancellationToken cancellationToken)
-    {
-        var settings = haproxy.Value;
-        if (!settings.Configured)
-        {
-            return null;
-        }
-
-        IHaproxyStatsSource source = settings.StatsSocket is { Length: > 0 } ? services.GetRequiredService<HaproxyStatsSocket>() : services.GetRequiredService<HaproxyStatsPage>();
-        IReadOnlyList<HaproxyServerStatus> servers;
-        try
-        {
-            servers = HaproxyServerStatus.ParseCsv(await source.ReadCsvAsync(cancellationToken));
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Whatever the stats reader meets is this step's failure: the targets were probed and are still reported.
-            failures.Add($"HAProxy's stats ({source.Describe()}): {e switch
-            {
-                OperationCanceledException => $"no answer within {settings.Timeout}",
-                IOException or System.Net.Sockets.SocketException or HttpRequestException or FormatException => e.Message,
-                _ => $"{e.GetType().Name}: {e.Message}",
-            }}");
-            return null;
-        }
-
-        foreach (var server in servers)
-        {
-            logger.Log(server.Down ? LogLevel.Warning : LogLevel.Information,
-                "HAProxy {Backend}/{Server}: {Status}, last check {Check}, {Failures} failed checks", server.Backend, server.Server, server.Status, server.CheckStatus, server.CheckFailures);
-            if (server.Down && settings.FailOnServerDown)
-            {
-                failures.Add($"HAProxy reports {server.Backend}/{server.Server} {server.Status} (last check {server.CheckStatus})");
-            }
-        }
-
-        return servers;
-    }
-
-    private async Task<IReadOnlyDictionary<string, int>?> CountFatalsAsync(List<string> failures, CancellationToken cancellationToken)
-    {
-        var settings = postfixLog.Value;
-        if (!settings.Enabled)
-        {
-            return null;
-        }
-
-        try
-        {
-            // Resolved only here: the Kubernetes client reads its kubeconfig when it is made.
-            var counts = await services.GetRequiredService<PostfixFatalCounter>().CountAsync(cancellationToken);
-            foreach (var (pod, count) in counts)
-            {
-                logger.Log(count > settings.MaxFatalLines ? LogLevel.Warning : LogLevel.Information, "Pod {Pod}: {Count} Postfix fatal lines in the last {Window}", pod, count, settings.Window);
-                if (count > settings.MaxFatalLines)
-                {
-                    failures.Add($"pod {pod}: {count} Postfix fatal lines in the last {settings.Window}, more than PostfixLog__MaxFatalLines={settings.MaxFatalLines}");
-                }
-            }
-
-            return counts;
-        }
-        catch (PathCheckException e)
-        {
-            failures.Add(e.Message);
-            return null;
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            failures.Add($"Postfix's log: {e.GetType().Name}: {e.Message}");
-            return null;
-        }
-    }
 }

@@ -26,26 +26,3 @@ public sealed record TargetReport(string Name, TargetOptions Target, IReadOnlyLi
         return sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 }
-
-/// <summary>Runs a target's attempts, at most its Concurrency at once.</summary>
-public sealed class TargetProber(PathProber prober)
-{
-    public async Task<TargetReport> ProbeAsync(string name, TargetOptions target, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        using var slots = new SemaphoreSlim(target.Concurrency);
-        var attempts = await Task.WhenAll(Enumerable.Range(0, target.Attempts).Select(async _ =>
-        {
-            await slots.WaitAsync(cancellationToken);
-            try
-            {
-                return await prober.AttemptAsync(target, cancellationToken);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
-        return new TargetReport(name, target, attempts);
-    }
-}
