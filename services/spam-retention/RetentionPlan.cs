@@ -32,6 +32,13 @@ public sealed class RetentionPlan
 
     public int DoomedCount => Messages.Count(m => m.Decision != RetentionDecision.Keep);
 
+    /// <summary>Whether deleting what the plan dooms would pass <c>Retention__MaxDelete</c> or <c>Retention__MaxDeletePercent</c> of what was scanned.</summary>
+    public bool ExceedsCaps(RetentionOptions caps)
+    {
+        ArgumentNullException.ThrowIfNull(caps);
+        return DoomedCount > caps.MaxDelete || DoomedCount * 100.0 > caps.MaxDeletePercent * Scanned;
+    }
+
     public static RetentionPlan Build(IReadOnlyList<MailboxMessage> scanned, RetentionPolicy policy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(scanned);

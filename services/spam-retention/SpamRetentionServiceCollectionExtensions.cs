@@ -44,6 +44,9 @@ public static class SpamRetentionServiceCollectionExtensions
             RetentionBackendKind.Maildir => sp.GetRequiredService<MaildirRetentionBackend>(),
             _ => sp.GetRequiredService<DovecotRetentionBackend>(),
         });
+        services.AddScoped<MailboxReader>();
+        services.AddScoped<RetentionRun>();
+        services.AddScoped<ProfileCommand>();
         services.AddScoped<IWorkerJob, RetentionJob>();
         return services;
     }
