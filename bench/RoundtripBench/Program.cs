@@ -22,13 +22,13 @@ using var relay = new FirstByteRelay(stack.SubmissionPort);
 var idle = new List<Sample>();
 for (var i = 0; i < idleRuns; i++)
 {
-    idle.Add(await RunAsync(new() { ["Imap__UseIdle"] = "true" }));
+    idle.Add(await RunAsync(new() { ["Probe__UseIdle"] = "true" }));
 }
 
 var polled = new List<Sample>();
 for (var i = 0; i < pollRuns; i++)
 {
-    polled.Add(await RunAsync(new() { ["Imap__UseIdle"] = "false", ["Probe__PollInterval"] = "00:00:20", ["Probe__Deadline"] = "00:01:00" }));
+    polled.Add(await RunAsync(new() { ["Probe__UseIdle"] = "false", ["Probe__PollInterval"] = "00:00:20", ["Probe__Deadline"] = "00:01:00" }));
 }
 
 Console.WriteLine($"roundtrip-probe on the local stack ({Environment.ProcessorCount} cores); {idleRuns} runs with IDLE, {pollRuns} with 20 s polling");

@@ -20,8 +20,7 @@ public sealed partial class BackupOptions : IValidatableObject
     public int Keep { get; set; } = 8;
 
     /// <summary><c>iso-week</c> (<c>2026-W15</c>, the default) or <c>legacy-week</c> (<c>%Y-%W</c>, <c>2026-15</c>).</summary>
-    [Required]
-    public string Naming { get; set; } = SnapshotNaming.IsoWeekName;
+    public SnapshotNamingScheme Naming { get; set; } = SnapshotNamingScheme.IsoWeek;
 
     /// <summary>The metrics job is <c>&lt;Name&gt;-backup</c> (default <c>mailserver</c>); also recorded in each snapshot.</summary>
     [Required]
@@ -43,23 +42,17 @@ public sealed partial class BackupOptions : IValidatableObject
     public TimeSpan IoTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Preserve POSIX ACLs: <c>auto</c> (when the destination supports them), <c>true</c> or <c>false</c>.</summary>
-    [Required]
-    [RegularExpression("^(auto|true|false)$", ErrorMessage = "must be auto, true or false")]
-    public string Acls { get; set; } = "auto";
+    public AutoSwitch Acls { get; set; } = AutoSwitch.Auto;
 
     /// <summary>Preserve extended attributes: <c>auto</c> (when the destination supports them), <c>true</c> or <c>false</c>.</summary>
-    [Required]
-    [RegularExpression("^(auto|true|false)$", ErrorMessage = "must be auto, true or false")]
-    public string Xattrs { get; set; } = "auto";
+    public AutoSwitch Xattrs { get; set; } = AutoSwitch.Auto;
 
     /// <summary>
     /// Maildir-aware linking (<see cref="SourceWalk"/>): a message renamed for a flag or moved from <c>new/</c> to
     /// <c>cur/</c> since the previous snapshot is linked, not stored again. <c>auto</c> (the default) and <c>true</c>
     /// link wherever a source holds Maildir folders (<c>true</c> warns when it holds none); <c>false</c> leaves it to rsync.
     /// </summary>
-    [Required]
-    [RegularExpression("^(auto|true|false)$", ErrorMessage = "must be auto, true or false")]
-    public string MaildirAware { get; set; } = "auto";
+    public AutoSwitch MaildirAware { get; set; } = AutoSwitch.Auto;
 
     /// <summary>Flush the destination file system (syncfs) before a snapshot is declared complete (default true).</summary>
     public bool Sync { get; set; } = true;
@@ -99,16 +92,11 @@ public sealed partial class BackupOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary><see cref="Naming"/>, parsed (a method, so that it is not taken for a configuration key).</summary>
-    public SnapshotNaming ParsedNaming() => SnapshotNaming.Parse(Naming);
+    /// <summary>How snapshots are named, by <see cref="Naming"/>.</summary>
+    public SnapshotNaming SnapshotNaming => SnapshotNaming.For(Naming);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!SnapshotNaming.TryParse(Naming, out _))
-        {
-            yield return new ValidationResult($"must be {SnapshotNaming.IsoWeekName} or {SnapshotNaming.LegacyWeekName}, not '{Naming}'", [nameof(Naming)]);
-        }
-
         if (Sources.Count == 0)
         {
             yield return new ValidationResult("at least one source is required (Backup__Sources__<name>=/path)", [nameof(Sources)]);

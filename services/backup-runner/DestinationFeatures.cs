@@ -18,7 +18,7 @@ public sealed record DestinationFeatures(bool Acls, bool Xattrs)
         0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
     ];
 
-    public static DestinationFeatures Detect(string folder, string aclsSetting, string xattrsSetting, ILogger logger)
+    public static DestinationFeatures Detect(string folder, AutoSwitch aclsSetting, AutoSwitch xattrsSetting, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(logger);
         bool? acls = Setting(aclsSetting), xattrs = Setting(xattrsSetting);
@@ -46,5 +46,5 @@ public sealed record DestinationFeatures(bool Acls, bool Xattrs)
         return new DestinationFeatures(acls.Value, xattrs.Value);
     }
 
-    private static bool? Setting(string value) => value switch { "true" => true, "false" => false, _ => null };
+    private static bool? Setting(AutoSwitch value) => value switch { AutoSwitch.True => true, AutoSwitch.False => false, _ => null };
 }

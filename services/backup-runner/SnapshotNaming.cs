@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.BackupRunner;
 
@@ -9,9 +10,6 @@ namespace MailserverWorkers.BackupRunner;
 /// </summary>
 public sealed partial class SnapshotNaming
 {
-    public const string IsoWeekName = "iso-week";
-    public const string LegacyWeekName = "legacy-week";
-
     private readonly bool iso;
 
     private SnapshotNaming(bool iso) => this.iso = iso;
@@ -20,14 +18,8 @@ public sealed partial class SnapshotNaming
 
     public static SnapshotNaming LegacyWeek { get; } = new(iso: false);
 
-    public static bool TryParse(string? value, out SnapshotNaming naming)
-    {
-        naming = value switch { IsoWeekName => IsoWeek, LegacyWeekName => LegacyWeek, _ => null! };
-        return naming is not null;
-    }
-
-    public static SnapshotNaming Parse(string value) =>
-        TryParse(value, out var naming) ? naming : throw new ArgumentException($"unknown naming '{value}'", nameof(value));
+    /// <summary>The naming <c>Backup__Naming</c> chose.</summary>
+    public static SnapshotNaming For(SnapshotNamingScheme scheme) => scheme == SnapshotNamingScheme.LegacyWeek ? LegacyWeek : IsoWeek;
 
     /// <summary>The snapshot name of the week <paramref name="time"/> (taken in UTC) falls in.</summary>
     public string NameFor(DateTimeOffset time)
@@ -47,7 +39,7 @@ public sealed partial class SnapshotNaming
     /// <summary>Whether <paramref name="folderName"/> is a snapshot name of this naming.</summary>
     public bool Matches(string folderName) => (iso ? IsoPattern() : LegacyPattern()).IsMatch(folderName);
 
-    public override string ToString() => iso ? IsoWeekName : LegacyWeekName;
+    public override string ToString() => (iso ? SnapshotNamingScheme.IsoWeek : SnapshotNamingScheme.LegacyWeek).ToConfigurationValue();
 
     [GeneratedRegex(@"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])\z")]
     private static partial Regex IsoPattern();

@@ -75,7 +75,7 @@ public sealed class SnapshotRun(
         var settings = options.Value;
         var sources = settings.OrderedSources();
         var previous = store.Newest();
-        var snapshotName = settings.ParsedNaming().NameFor(startedAt);
+        var snapshotName = settings.SnapshotNaming.NameFor(startedAt);
         CheckClock(snapshotName, startedAt, previous);
         var guard = new SourceGuard(settings);
         var before = CheckSources(sources, previous, cancellationToken);
@@ -250,13 +250,13 @@ public sealed class SnapshotRun(
         // snapshot holds nothing of the source (a first snapshot) there is nothing to lose and nothing to link.
         if (before is not null || linking)
         {
-            var relink = linking && options.Value.MaildirAware != "false";
+            var relink = linking && options.Value.MaildirAware != AutoSwitch.False;
             var walk = new SourceWalk(path, relink ? linkDest : null, Path.Join(partial, name));
             guard.Check(name, path, walk.Run(cancellationToken), before, "before the copy");
             if (relink)
             {
                 logger.Log(
-                    walk.Folders == 0 && options.Value.MaildirAware == "true" ? LogLevel.Warning : LogLevel.Information,
+                    walk.Folders == 0 && options.Value.MaildirAware == AutoSwitch.True ? LogLevel.Warning : LogLevel.Information,
                     "{Source}: {Files} renamed or moved Maildir messages ({Bytes} bytes) linked from {Previous}, in {Folders} Maildir folders",
                     name, walk.LinkedFiles, walk.LinkedBytes, previous!.Name, walk.Folders);
             }

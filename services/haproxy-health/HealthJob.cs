@@ -1,4 +1,5 @@
 using System.Globalization;
+using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -57,7 +58,7 @@ public sealed class HealthJob(
         logger.Log(
             report.Passed ? LogLevel.Information : LogLevel.Warning,
             "{Target} ({Host}:{Port}, {Protocol}, proxy {Proxy}, expect {Expect}): {Succeeded}/{Attempts} ok, p50 {P50} ms, p95 {P95} ms, banner {Banner} ms{Certificate}{Errors}",
-            report.Name, target.Host, target.Port, target.Protocol, target.Proxy, target.Expect,
+            report.Name, target.Host, target.Port, target.Protocol.ToConfigurationValue(), target.Proxy.ToConfigurationValue(), target.Expect.ToConfigurationValue(),
             report.Attempts.Count(a => a.Succeeded), report.Attempts.Count,
             Milliseconds(report.Latency(0.5)), Milliseconds(report.Latency(0.95)), Milliseconds(report.MedianBanner),
             report.CertificateNotAfter is { } notAfter ? string.Create(CultureInfo.InvariantCulture, $", certificate valid {(notAfter - time.GetUtcNow()).TotalDays:0} more days") : "",

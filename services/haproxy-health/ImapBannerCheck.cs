@@ -7,7 +7,7 @@ public sealed class ImapBannerCheck(TlsUpgrade tls) : IPathCheck
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(timings);
-        var stream = target.PathProtocol == PathProtocol.Imaps ? await tls.HandshakeAsync(connection, target, timings, cancellationToken) : connection;
+        var stream = target.Protocol == PathProtocol.Imaps ? await tls.HandshakeAsync(connection, target, timings, cancellationToken) : connection;
         try
         {
             var greeting = await ProtocolLines.ReadLineAsync(stream, cancellationToken) ?? throw new PathCheckException("closed before the greeting");

@@ -25,7 +25,7 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
             await socket.ConnectAsync(target.Host!, target.Port, limit.Token);
             connected = timings.Elapsed;
             await using var stream = new NetworkStream(socket, ownsSocket: false);
-            if (target.ProxyVersion != ProxyVersion.None)
+            if (target.Proxy != ProxyVersion.None)
             {
                 await stream.WriteAsync(Header(target, (IPEndPoint)socket.RemoteEndPoint!), limit.Token);
             }
@@ -36,7 +36,7 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
             }
             else
             {
-                await CheckFor(target.PathProtocol).SpeakAsync(stream, target, timings, limit.Token);
+                await CheckFor(target.Protocol).SpeakAsync(stream, target, timings, limit.Token);
             }
 
             error = null;
@@ -86,12 +86,12 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
             : remote.AddressFamily == source.AddressFamily ? remote
             : source.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         var destination = new IPEndPoint(destinationAddress, target.ProxyDestinationPort > 0 ? target.ProxyDestinationPort : target.Port);
-        return target.ProxyVersion == ProxyVersion.V1 ? ProxyHeader.V1(source, destination) : ProxyHeader.V2(source, destination);
+        return target.Proxy == ProxyVersion.V1 ? ProxyHeader.V1(source, destination) : ProxyHeader.V2(source, destination);
     }
 
     private IPathCheck CheckFor(PathProtocol protocol) => protocol switch
     {
-        PathProtocol.Smtp or PathProtocol.SmtpStartTls or PathProtocol.Smtps => smtp,
+        PathProtocol.Smtp or PathProtocol.SmtpStarttls or PathProtocol.Smtps => smtp,
         PathProtocol.Imap or PathProtocol.Imaps => imap,
         _ => tcp,
     };

@@ -13,7 +13,7 @@ public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(timings);
-        var stream = target.PathProtocol == PathProtocol.Smtps ? await tls.HandshakeAsync(connection, target, timings, cancellationToken) : connection;
+        var stream = target.Protocol == PathProtocol.Smtps ? await tls.HandshakeAsync(connection, target, timings, cancellationToken) : connection;
         var first = await ProtocolLines.ReadLineAsync(stream, cancellationToken) ?? throw new PathCheckException("closed before the greeting");
         if (!first.StartsWith("220", StringComparison.Ordinal) || first.Length < 4 || first[3] is not (' ' or '-'))
         {
@@ -23,7 +23,7 @@ public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
         timings.BannerSeen();
         if (first[3] == '-')
         {
-            if (target.PathProtocol == PathProtocol.Smtp)
+            if (target.Protocol == PathProtocol.Smtp)
             {
                 // postscreen's "220-": the rest follows its pregreet test (postscreen_greet_wait, 6 s for a client it
                 // does not know). The greeting has begun, which is all a health check needs; speaking now would be a
@@ -37,7 +37,7 @@ public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
                 throw new PathCheckException($"greeting ended with '{rest[^1]}', not 220");
             }
         }
-        if (target.PathProtocol == PathProtocol.SmtpStartTls)
+        if (target.Protocol == PathProtocol.SmtpStarttls)
         {
             await ProtocolLines.WriteLineAsync(stream, "EHLO haproxy-health.invalid", cancellationToken);
             var ehlo = await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken) ?? throw new PathCheckException("closed after EHLO");

@@ -16,8 +16,7 @@ public sealed class TargetOptions : IValidatableObject
     public int Port { get; set; }
 
     /// <summary><c>none</c>, <c>v1</c> or <c>v2</c>: the PROXY header sent first, as HAProxy's send-proxy(-v2) does.</summary>
-    [Required]
-    public string Proxy { get; set; } = "none";
+    public ProxyVersion Proxy { get; set; } = ProxyVersion.None;
 
     /// <summary>The client address the PROXY header claims (default 203.0.113.10, TEST-NET-3).</summary>
     [Required]
@@ -35,12 +34,10 @@ public sealed class TargetOptions : IValidatableObject
     public int ProxyDestinationPort { get; set; }
 
     /// <summary><c>tcp</c>, <c>smtp</c>, <c>smtp-starttls</c>, <c>smtps</c>, <c>imap</c> or <c>imaps</c>.</summary>
-    [Required]
-    public string Protocol { get; set; } = "tcp";
+    public PathProtocol Protocol { get; set; } = PathProtocol.Tcp;
 
     /// <summary><c>accept</c>, or <c>reject-without-proxy</c>: a PROXY listener must refuse a client that sends no header.</summary>
-    [Required]
-    public string Expect { get; set; } = "accept";
+    public TargetExpectation Expect { get; set; } = TargetExpectation.Accept;
 
     [Range(1, 1000)]
     public int Attempts { get; set; } = 10;
@@ -60,29 +57,12 @@ public sealed class TargetOptions : IValidatableObject
     /// <summary>The name the server's certificate must carry (default <see cref="Host"/>).</summary>
     public string? ServerName { get; set; }
 
-    public ProxyVersion ProxyVersion => Proxy switch { "v1" => ProxyVersion.V1, "v2" => ProxyVersion.V2, _ => ProxyVersion.None };
-
-    public PathProtocol PathProtocol => PathProtocols.TryParse(Protocol, out var protocol) ? protocol : PathProtocol.Tcp;
-
-    public bool ExpectRejection => Expect == "reject-without-proxy";
+    /// <summary>Whether the target is a PROXY listener that must refuse a client sending no header.</summary>
+    public bool ExpectRejection => Expect == TargetExpectation.RejectWithoutProxy;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Proxy is not ("none" or "v1" or "v2"))
-        {
-            yield return new ValidationResult($"must be none, v1 or v2, not '{Proxy}'", [nameof(Proxy)]);
-        }
-
-        if (!PathProtocols.TryParse(Protocol, out _))
-        {
-            yield return new ValidationResult($"must be one of {string.Join(", ", PathProtocols.Names)}, not '{Protocol}'", [nameof(Protocol)]);
-        }
-
-        if (Expect is not ("accept" or "reject-without-proxy"))
-        {
-            yield return new ValidationResult($"must be accept or reject-without-proxy, not '{Expect}'", [nameof(Expect)]);
-        }
-        else if (ExpectRejection && Proxy != "none")
+        if (ExpectRejection && Proxy != ProxyVersion.None)
         {
             yield return new ValidationResult("reject-without-proxy checks a PROXY listener by sending no header: set Proxy=none", [nameof(Expect)]);
         }
@@ -96,42 +76,4 @@ public sealed class TargetOptions : IValidatableObject
             yield return new ValidationResult($"must be an IP address of the same family as ProxySourceAddress, not '{destination}'", [nameof(ProxyDestinationAddress)]);
         }
     }
-}
-
-/// <summary>Values of <c>Proxy</c>.</summary>
-public enum ProxyVersion
-{
-    None,
-    V1,
-    V2,
-}
-
-/// <summary>Values of <c>Protocol</c>.</summary>
-public enum PathProtocol
-{
-    Tcp,
-    Smtp,
-    SmtpStartTls,
-    Smtps,
-    Imap,
-    Imaps,
-}
-
-public static class PathProtocols
-{
-    private static readonly Dictionary<string, PathProtocol> ByName = new(StringComparer.Ordinal)
-    {
-        ["tcp"] = PathProtocol.Tcp,
-        ["smtp"] = PathProtocol.Smtp,
-        ["smtp-starttls"] = PathProtocol.SmtpStartTls,
-        ["smtps"] = PathProtocol.Smtps,
-        ["imap"] = PathProtocol.Imap,
-        ["imaps"] = PathProtocol.Imaps,
-    };
-
-    public static IEnumerable<string> Names => ByName.Keys;
-
-    public static bool TryParse(string? name, out PathProtocol protocol) => ByName.TryGetValue(name ?? "", out protocol);
-
-    public static bool UsesTls(this PathProtocol protocol) => protocol is PathProtocol.SmtpStartTls or PathProtocol.Smtps or PathProtocol.Imaps;
 }

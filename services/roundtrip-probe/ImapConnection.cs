@@ -7,7 +7,7 @@ using MailserverWorkers.Shared.Mail;
 namespace MailserverWorkers.RoundtripProbe;
 
 /// <summary>The IMAP side shared by the watcher and the cleaner: sessions, and the folders a probe mail can land in.</summary>
-public sealed class ImapConnection(ImapOptions imap, TlsOptions tls, ILogger logger)
+public sealed class ImapConnection(ImapOptions imap, string? junkFolder, TlsOptions tls, ILogger logger)
 {
     private static readonly string[] JunkFolderNames = ["Junk", "Spam", "INBOX.Junk", "INBOX/Junk", "Junk E-mail"];
 
@@ -29,7 +29,7 @@ public sealed class ImapConnection(ImapOptions imap, TlsOptions tls, ILogger log
         var junk = await FindJunkFolderAsync(client, cancellationToken);
         if (junk is null)
         {
-            logger.LogWarning("No junk folder found at {Endpoint} (set Imap__JunkFolder); watching INBOX only", Endpoint);
+            logger.LogWarning("No junk folder found at {Endpoint} (set Probe__JunkFolder); watching INBOX only", Endpoint);
         }
         else
         {
@@ -43,12 +43,12 @@ public sealed class ImapConnection(ImapOptions imap, TlsOptions tls, ILogger log
 
     private async Task<IMailFolder?> FindJunkFolderAsync(ImapClient client, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(imap.JunkFolder))
+        if (!string.IsNullOrEmpty(junkFolder))
         {
             return await MailOperations.RunAsync(
-                $"IMAP folder '{imap.JunkFolder}' (Imap__JunkFolder) at {Endpoint}",
+                $"IMAP folder '{junkFolder}' (Probe__JunkFolder) at {Endpoint}",
                 imap.Timeout,
-                ct => client.GetFolderAsync(imap.JunkFolder, ct),
+                ct => client.GetFolderAsync(junkFolder, ct),
                 cancellationToken);
         }
 

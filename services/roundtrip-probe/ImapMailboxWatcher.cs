@@ -10,7 +10,7 @@ namespace MailserverWorkers.RoundtripProbe;
 
 /// <summary>
 /// Waits for the probe mail in INBOX and in the junk folder, one IMAP connection per folder so each can IDLE
-/// (IDLE reports only the selected folder). Where the server has no IDLE, or <c>Imap__UseIdle=false</c>, it searches
+/// (IDLE reports only the selected folder). Where the server has no IDLE, or <c>Probe__UseIdle=false</c>, it searches
 /// every <c>Probe__PollInterval</c>. The caller's token carries the deadline.
 /// </summary>
 public sealed class ImapMailboxWatcher(
@@ -35,7 +35,7 @@ public sealed class ImapMailboxWatcher(
     /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var connection = new ImapConnection(Imap, tlsOptions.Value, logger);
+        var connection = new ImapConnection(Imap, probeOptions.Value.JunkFolder, tlsOptions.Value, logger);
         var first = await connection.ConnectAsync(cancellationToken);
         watches.Add((first, first.Inbox));
         var folders = await connection.WatchedFoldersAsync(first, cancellationToken);
@@ -50,7 +50,7 @@ public sealed class ImapMailboxWatcher(
             await Bounded($"IMAP SELECT {folder.FullName}", ct => folder.OpenAsync(FolderAccess.ReadOnly, ct), cancellationToken);
         }
 
-        var idle = Imap.UseIdle && first.Capabilities.HasFlag(ImapCapabilities.Idle);
+        var idle = probeOptions.Value.UseIdle && first.Capabilities.HasFlag(ImapCapabilities.Idle);
         logger.LogInformation("Watching {Folders} of {User} at {Endpoint} with {Mode}",
             string.Join(" and ", watches.Select(w => w.Folder.FullName)), Imap.Username, connection.Endpoint,
             idle ? "IDLE" : $"a search every {probeOptions.Value.PollInterval.TotalSeconds:0.###}s");
@@ -88,7 +88,7 @@ public sealed class ImapMailboxWatcher(
 
     private async Task<FoundProbeMail> WatchFolderAsync(ImapClient client, IMailFolder folder, ProbeMail mail, CancellationToken cancellationToken)
     {
-        var useIdle = Imap.UseIdle && client.Capabilities.HasFlag(ImapCapabilities.Idle);
+        var useIdle = probeOptions.Value.UseIdle && client.Capabilities.HasFlag(ImapCapabilities.Idle);
         while (true)
         {
             var countBefore = folder.Count;

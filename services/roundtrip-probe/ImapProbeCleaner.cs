@@ -23,7 +23,7 @@ public sealed class ImapProbeCleaner(
     public async Task<int> CleanupAsync(CancellationToken cancellationToken)
     {
         var imap = imapOptions.Value;
-        var connection = new ImapConnection(imap, tlsOptions.Value, logger);
+        var connection = new ImapConnection(imap, probeOptions.Value.JunkFolder, tlsOptions.Value, logger);
         using var client = await connection.ConnectAsync(cancellationToken);
         var deleted = 0;
         foreach (var folder in await connection.WatchedFoldersAsync(client, cancellationToken))

@@ -26,9 +26,15 @@ public sealed class ProbeOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Interval between searches where the server has no IDLE, or <c>Imap__UseIdle=false</c> (default 20 s).</summary>
+    /// <summary>Interval between searches where the server has no IDLE, or <c>Probe__UseIdle=false</c> (default 20 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Wait with IMAP IDLE where the server offers it (default true); false searches every <see cref="PollInterval"/>.</summary>
+    public bool UseIdle { get; set; } = true;
+
+    /// <summary>The junk folder; empty finds it by the \Junk special use, then by the names Junk and Spam.</summary>
+    public string? JunkFolder { get; set; }
 
     /// <summary>Start of every probe subject; cleanup deletes mail whose subject contains it (default e2e-probe).</summary>
     [Required, RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{3,63}$", ErrorMessage = "must be 4 to 64 letters, digits, '.', '_' or '-'")]

@@ -21,10 +21,3 @@ public sealed class DovecotOptions
     [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 }
-
-/// <summary>Values of <c>Dovecot__Runner</c>.</summary>
-public enum DoveadmRunnerKind
-{
-    Local,
-    Kubernetes,
-}

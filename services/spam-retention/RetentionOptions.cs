@@ -77,11 +77,3 @@ public sealed class RetentionOptions : IValidatableObject
         }
     }
 }
-
-/// <summary>Values of <c>Retention__Backend</c>.</summary>
-public enum RetentionBackendKind
-{
-    Dovecot,
-    Imap,
-    Maildir,
-}

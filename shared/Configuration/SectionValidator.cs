@@ -15,16 +15,13 @@ namespace MailserverWorkers.Shared.Configuration;
 public sealed class SectionValidator<TOptions>(IConfiguration configuration, string sectionName) : IValidateOptions<TOptions>
     where TOptions : class
 {
+    // A key is what the binder sets: a property with a public setter, or a collection it fills (Labels, Sources).
+    // A computed property (HaproxyOptions.Configured) is not one, whatever its type.
     private static readonly HashSet<string> KnownKeys = typeof(TOptions)
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .Where(p => p.CanWrite || !p.PropertyType.IsValueType)
+        .Where(p => p.SetMethod?.IsPublic == true || (p.PropertyType != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(p.PropertyType)))
         .Select(p => p.Name)
         .ToHashSet(StringComparer.OrdinalIgnoreCase);
-
-    private static readonly PropertyInfo[] EnumProperties = typeof(TOptions)
-        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .Where(p => p.CanWrite && (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).IsEnum)
-        .ToArray();
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TOptions options)
@@ -41,18 +38,7 @@ public sealed class SectionValidator<TOptions>(IConfiguration configuration, str
             }
         }
 
-        // The binder takes "7" or "None, StartTls" for an enum and stores a value no name has: by name only.
-        foreach (var property in EnumProperties)
-        {
-            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            var raw = configuration.GetSection(sectionName)[property.Name]?.Trim();
-            if (raw is { Length: > 0 } && (raw.Contains(',', StringComparison.Ordinal) || char.IsAsciiDigit(raw[0]) || raw[0] is '-' or '+'
-                || !Enum.TryParse(type, raw, ignoreCase: true, out var parsed) || !Enum.IsDefined(type, parsed!)))
-            {
-                failures.Add($"{Key(property.Name)}: '{raw}' is not one of {string.Join(", ", Enum.GetNames(type))} (give the name)");
-            }
-        }
-
+        // Enumerated keys are read by ConfigurationEnumConverter, which refuses a number or a combination at binding.
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
         foreach (var result in results)

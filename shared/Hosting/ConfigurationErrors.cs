@@ -18,6 +18,9 @@ public static partial class ConfigurationErrors
         // One section's failure can surface twice: once on its own, once through a validator that reads it.
         AggregateException e when e.InnerExceptions.All(i => Describe(i) is not null) =>
             string.Join("; ", e.InnerExceptions.SelectMany(i => Describe(i)!.Split("; ")).Distinct()),
+        // A converter of ours said what the key takes ("'7' is not one of none, start-tls, ssl-on-connect").
+        InvalidOperationException { InnerException: ConfigurationValueException value } e when BinderConversionFailure().Match(e.Message) is { Success: true } m =>
+            $"{ConfigurationKeys.ToEnvironmentName(m.Groups["key"].Value)}: {value.Message}",
         // The configuration binder's own words for "Smtp__Port=abc": keep the key, drop the CLR type noise.
         InvalidOperationException e when BinderConversionFailure().Match(e.Message) is { Success: true } m =>
             $"{ConfigurationKeys.ToEnvironmentName(m.Groups["key"].Value)}: cannot be read as {FriendlyType(m.Groups["type"].Value)}",

@@ -32,10 +32,4 @@ public sealed class ImapOptions
     /// <summary>Limit of the connect and of each IMAP command (default 10 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>roundtrip-probe: wait with IDLE where the server offers it (default true); false polls every <c>Probe__PollInterval</c>.</summary>
-    public bool UseIdle { get; set; } = true;
-
-    /// <summary>roundtrip-probe: the junk folder; empty finds it by the \Junk special use, then by the names Junk and Spam.</summary>
-    public string? JunkFolder { get; set; }
 }

@@ -1,8 +1,11 @@
+using System.ComponentModel;
+using MailserverWorkers.Shared.Configuration;
 using MailKit.Security;
 
 namespace MailserverWorkers.Shared.Mail;
 
 /// <summary>Values of <c>Smtp__Security</c> and <c>Imap__Security</c>.</summary>
+[TypeConverter(typeof(ConfigurationEnumConverter))]
 public enum MailSecurity
 {
     /// <summary>Plain text; only sensible on loopback.</summary>

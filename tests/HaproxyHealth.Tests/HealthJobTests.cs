@@ -118,9 +118,9 @@ public sealed class HealthJobTests
     }
 
     [Theory]
-    [InlineData("Targets__smtp__Proxy", "v3", "Targets__smtp__Proxy: must be none, v1 or v2, not 'v3'")]
-    [InlineData("Targets__smtp__Protocol", "lmtp", "Targets__smtp__Protocol: must be one of tcp, smtp, smtp-starttls, smtps, imap, imaps, not 'lmtp'")]
-    [InlineData("Targets__smtp__Expect", "reject", "Targets__smtp__Expect: must be accept or reject-without-proxy, not 'reject'")]
+    [InlineData("Targets__smtp__Proxy", "v3", "Targets__smtp__Proxy: 'v3' is not one of none, v1, v2")]
+    [InlineData("Targets__smtp__Protocol", "lmtp", "Targets__smtp__Protocol: 'lmtp' is not one of tcp, smtp, smtp-starttls, smtps, imap, imaps")]
+    [InlineData("Targets__smtp__Expect", "reject", "Targets__smtp__Expect: 'reject' is not one of accept, reject-without-proxy")]
     [InlineData("Targets__smtp__Port", "70000", "Targets__smtp__Port: The field Port must be between 1 and 65535.")]
     [InlineData("Targets__smtp__MinSuccessRatio", "1.5", "Targets__smtp__MinSuccessRatio: The field MinSuccessRatio must be between 0 and 1.")]
     [InlineData("Targets__smtp__Atempts", "3", "Targets__smtp__Atempts: unknown key")]

@@ -1,3 +1,4 @@
+using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Tls;
 using MailserverWorkers.Testing;
 using Microsoft.Extensions.Options;
@@ -17,9 +18,10 @@ internal static class HealthParts
     {
         Host = "127.0.0.1",
         Port = int.TryParse(portKeyOrNumber, out var port) ? port : HaproxyStack.Port(portKeyOrNumber),
-        Protocol = protocol,
-        Proxy = proxy,
-        Expect = expect,
+        // Read as the configuration reads them.
+        Protocol = (PathProtocol)ConfigurationEnums.Parse(typeof(PathProtocol), protocol),
+        Proxy = (ProxyVersion)ConfigurationEnums.Parse(typeof(ProxyVersion), proxy),
+        Expect = (TargetExpectation)ConfigurationEnums.Parse(typeof(TargetExpectation), expect),
         Timeout = TimeSpan.FromSeconds(expect == "accept" ? 5 : 8),
     };
 }

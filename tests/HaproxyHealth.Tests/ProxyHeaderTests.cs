@@ -49,7 +49,7 @@ public sealed class ProxyHeaderTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var target = new TargetOptions { Host = "127.0.0.1", Port = port, Proxy = "v2", Protocol = "tcp", ProxySourceAddress = "198.51.100.23", ProxySourcePort = 51234 };
+        var target = new TargetOptions { Host = "127.0.0.1", Port = port, Proxy = ProxyVersion.V2, Protocol = PathProtocol.Tcp, ProxySourceAddress = "198.51.100.23", ProxySourcePort = 51234 };
         var prober = HealthParts.Prober();
 
         var attempt = prober.AttemptAsync(target, CancellationToken.None);

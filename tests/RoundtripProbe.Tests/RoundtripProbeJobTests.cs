@@ -68,7 +68,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
     public async Task RoundTrip_FindsTheMailByPolling_WhenIdleIsOff()
     {
         var environment = Environment();
-        environment["Imap__UseIdle"] = "false";
+        environment["Probe__UseIdle"] = "false";
         environment["Probe__PollInterval"] = "00:00:00.500";
 
         var run = await ProbeEnvironment.RunAsync(environment);

@@ -29,7 +29,7 @@ public sealed class RetentionConfigurationTests
     [InlineData("maildir", "Retention__PresenceMarkers", "List-Id:", "Retention__PresenceMarkers: 'List-Id:' is not a header field name (RFC 5322: printable ASCII without spaces or ':')")]
     [InlineData("dovecot", "Retention__PresenceMarkers", "List-Id,,Feedback-ID", "Retention__PresenceMarkers: '' is not a header field name (RFC 5322: printable ASCII without spaces or ':')")]
     [InlineData("dovecot", "Retention__PrecedenceValues", "bulk,first class", "Retention__PrecedenceValues: 'first class' is not a Precedence value (one word of printable ASCII)")]
-    [InlineData("dovecot", "Retention__Backend", "pop3", "Retention__Backend: cannot be read as a RetentionBackendKind (see --help for the allowed values)")]
+    [InlineData("dovecot", "Retention__Backend", "pop3", "Retention__Backend: 'pop3' is not one of dovecot, imap, maildir")]
     public async Task InvalidConfiguration_ExitsTwo_NamingTheKey(string backend, string key, string? value, string expected)
     {
         var environment = new Dictionary<string, string>
