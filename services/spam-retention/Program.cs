@@ -1,4 +1,7 @@
 using MailserverWorkers.Shared.Hosting;
+using MailserverWorkers.Shared.Kubernetes;
+using MailserverWorkers.Shared.Mail;
+using MailserverWorkers.Shared.Tls;
 using MailserverWorkers.SpamRetention;
 
 var worker = new WorkerDefinition(
@@ -7,20 +10,20 @@ var worker = new WorkerDefinition(
     """
     Commands: run (default) | profile [--json]; --dry-run (say, delete nothing); --force (past the caps)
 
-    Configuration (environment variables; *Password may be given as <Key>File):
-      Retention__Backend (dovecot|imap|maildir), Retention__User, Retention__Mailbox (INBOX), Retention__Maildir,
-      Retention__AutomatedAfter (14.00:00:00), Retention__HumanAfter (90.00:00:00), Retention__MaxDeletePercent (50),
-      Retention__MaxDelete (5000), Retention__PresenceMarkers (List-Unsubscribe), Retention__PrecedenceValues
-      (bulk,list,junk), Retention__AutoSubmitted (true)
-      Dovecot__Runner (local|kubernetes), Dovecot__DoveadmPath (doveadm), Dovecot__ConfigFile, Dovecot__Timeout
-      Kubernetes__Namespace, Kubernetes__LabelSelector, Kubernetes__Container, Kubernetes__Kubeconfig
-      Imap__* and Tls__CaFile (imap backend), Pushgateway__* (job spam-retention), UptimeKuma__PushUrl (and __Attempts, __RetryDelay, __AttemptTimeout)
+    Imap__* with Retention__Backend=imap; Kubernetes__* with Dovecot__Runner=kubernetes.
 
     Exit codes: 0 done; 1 the run failed (mailbox unreadable, doveadm or IMAP failed); 2 configuration invalid;
       3 refused: more would be deleted than the caps allow (nothing was deleted; a dry run: a real run would refuse);
       130 stopped by a signal.
     """,
     RetentionMetrics.Prefix,
-    RetentionMetrics.DefaultJob);
+    RetentionMetrics.DefaultJob,
+    [
+        new(RetentionOptions.SectionName, typeof(RetentionOptions)),
+        new(DovecotOptions.SectionName, typeof(DovecotOptions)),
+        new(KubernetesOptions.SectionName, typeof(KubernetesOptions)),
+        new(ImapOptions.SectionName, typeof(ImapOptions)),
+        new(TlsOptions.SectionName, typeof(TlsOptions)),
+    ]);
 
 return await WorkerHost.RunAsync(args, worker, builder => builder.Services.AddSpamRetention(builder.Configuration));

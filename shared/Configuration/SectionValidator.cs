@@ -19,7 +19,7 @@ public sealed class SectionValidator<TOptions>(IConfiguration configuration, str
     // A computed property (HaproxyOptions.Configured) is not one, whatever its type.
     private static readonly HashSet<string> KnownKeys = typeof(TOptions)
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .Where(p => p.SetMethod?.IsPublic == true || (p.PropertyType != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(p.PropertyType)))
+        .Where(OptionsSection.IsKey)
         .Select(p => p.Name)
         .ToHashSet(StringComparer.OrdinalIgnoreCase);
 

@@ -141,11 +141,42 @@ public static class WorkerHost
     private static string Version() =>
         Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    private static string HelpText(WorkerDefinition worker) => $"""
-        {worker.Name} {Version()}: {worker.Summary}
+    private static string HelpText(WorkerDefinition worker)
+    {
+        IEnumerable<OptionsSection> shared = [new(PushgatewayOptions.SectionName, typeof(PushgatewayOptions)), new(UptimeKumaOptions.SectionName, typeof(UptimeKumaOptions))];
+        var keys = string.Join('\n', worker.Sections.Concat(shared).Select(section => Wrap(section.Keys())));
+        return $"""
+            {worker.Name} {Version()}: {worker.Summary}
 
-        Usage: {worker.Name} [options]
-        {WorkerCommandLine.Usage}
-        {worker.Details}
-        """;
+            Usage: {worker.Name} [options]
+            {WorkerCommandLine.Usage}
+
+            Configuration (environment variables, with their defaults; a key ending in Password, ApiKey, Token, PushUrl or
+            Secret may instead name a file: <Key>File):
+            {keys}
+
+            {worker.Details}
+            """;
+    }
+
+    // One options class a paragraph, its keys joined and wrapped at 118 columns.
+    private static string Wrap(IEnumerable<string> keys)
+    {
+        var lines = new List<string>();
+        var line = "  ";
+        foreach (var key in keys)
+        {
+            var next = line.Length <= 4 ? line + key : $"{line}, {key}";
+            if (next.Length > 118 && line.Length > 4)
+            {
+                lines.Add(line + ",");
+                next = "    " + key;
+            }
+
+            line = next;
+        }
+
+        lines.Add(line);
+        return string.Join('\n', lines);
+    }
 }

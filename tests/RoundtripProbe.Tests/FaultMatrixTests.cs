@@ -120,7 +120,9 @@ public sealed class FaultMatrixTests
         await using var smtp = new ScriptedSmtpServer(smtpFault, mailbox);
         await using var imap = new ScriptedImapServer(imapFault, mailbox);
         var kuma = await UptimeKumaStandIn.StartAsync();
-        var environment = ProbeEnvironment.For(MailStack.Instance, "fault-" + Guid.NewGuid().ToString("n")[..8], kuma.PushUrl);
+        // One grouping for every case: each push replaces the last, so the matrix does not pile groups up in the
+        // stack's Pushgateway (its delivery is what is checked, not its figures).
+        var environment = ProbeEnvironment.For(MailStack.Instance, "fault-matrix", kuma.PushUrl);
         environment["Probe__From"] = "probe@example.test";
         environment["Probe__To"] = "probe@example.test";
         environment["Probe__Deadline"] = $"00:00:{DeadlineSeconds}";

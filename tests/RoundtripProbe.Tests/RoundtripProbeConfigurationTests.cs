@@ -130,7 +130,7 @@ public sealed class RoundtripProbeConfigurationTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--schedule", run.Output);
-        Assert.Contains("Probe__Sender (smtp|brevo)", run.Output);
+        Assert.Contains("Probe__Sender (smtp|brevo; smtp)", run.Output);
         Assert.Contains("3 mail arrived in the junk folder", run.Output);
     }
 }

@@ -14,7 +14,7 @@ namespace MailserverWorkers.Shared.Tests.Hosting;
 public sealed class RunReporterTests
 {
     private static readonly DateTimeOffset Started = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
-    private static readonly WorkerDefinition Worker = new("test-worker", "a test", "", "test_worker", "test-worker");
+    private static readonly WorkerDefinition Worker = new("test-worker", "a test", "", "test_worker", "test-worker", []);
 
     private static async Task<string> ExpositionAsync(CollectorRegistry registry)
     {

@@ -29,7 +29,7 @@ public sealed class WorkerJobRunnerTests
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddLogging()
             .AddSingleton<TimeProvider>(time)
-            .AddSingleton(new WorkerDefinition("scripted", "a test", "", "scripted", "scripted"))
+            .AddSingleton(new WorkerDefinition("scripted", "a test", "", "scripted", "scripted", []))
             .AddPushgateway()
             .AddUptimeKuma()
             .AddScoped<RunReporter>()
