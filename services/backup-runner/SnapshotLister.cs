@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MailserverWorkers.Shared.Formatting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -43,7 +44,7 @@ public sealed class SnapshotLister(IOptions<BackupOptions> options, ILogger<Snap
         foreach (var l in listings)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{l.Snapshot,-10} {l.Finished?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-",-20} {l.Files,10} {Size(l.Bytes),12} {Size(l.AllocatedBytes),12} {Size(l.NewBytes),12}");
+                $"{l.Snapshot,-10} {l.Finished?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-",-20} {l.Files,10} {ByteSize.Format(l.Bytes),12} {ByteSize.Format(l.AllocatedBytes),12} {ByteSize.Format(l.NewBytes),12}");
         }
 
         if (listings.Count == 0)
@@ -55,19 +56,4 @@ public sealed class SnapshotLister(IOptions<BackupOptions> options, ILogger<Snap
     }
 
     public static string ToJson(IReadOnlyList<SnapshotListing> listings) => JsonSerializer.Serialize(listings, Json);
-
-    /// <summary>Bytes in binary units, as du -h prints them.</summary>
-    public static string Size(long bytes)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return unit == 0 ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B") : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MailserverWorkers.Shared.Formatting;
 using MimeKit;
 
 namespace MailserverWorkers.SpamRetention;
@@ -57,7 +58,7 @@ public static class RetentionProfile
         ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
-        text.AppendLine(culture, $"{report.Mailbox}: {report.Messages} messages, {Size(report.Bytes)}, {report.Unreadable} unreadable (kept)");
+        text.AppendLine(culture, $"{report.Mailbox}: {report.Messages} messages, {ByteSize.Format(report.Bytes)}, {report.Unreadable} unreadable (kept)");
         Section("Markers (a message may carry several)", report.Markers);
         Section("Age (time since the server received it)", report.Ages);
         Section("Rules now", report.Rules);
@@ -71,18 +72,10 @@ public static class RetentionProfile
             foreach (var row in rows)
             {
                 var share = report.Messages == 0 ? 0 : 100.0 * row.Messages / report.Messages;
-                text.AppendLine(culture, $"  {row.Name,-40} {row.Messages,8} {share,6:0.0} % {Size(row.Bytes),12}");
+                text.AppendLine(culture, $"  {row.Name,-40} {row.Messages,8} {share,6:0.0} % {ByteSize.Format(row.Bytes),12}");
             }
         }
     }
-
-    private static string Size(long bytes) => bytes switch
-    {
-        >= 1 << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1 << 30):0.0} GiB"),
-        >= 1 << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1 << 20):0.0} MiB"),
-        >= 1 << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
-        _ => $"{bytes} B",
-    };
 
     private static string Sender(string? from)
     {

@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using MailserverWorkers.Shared.Configuration;
 using MailKit.Security;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.Shared.Mail;
 
