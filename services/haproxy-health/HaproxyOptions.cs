@@ -38,7 +38,8 @@ public sealed class HaproxyOptions : IValidatableObject
 
         if (StatsUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
         {
-            yield return new ValidationResult($"must be an http(s) URL, not '{url}'", [nameof(StatsUrl)]);
+            // Not echoed: the URL may carry the stats password.
+            yield return new ValidationResult("must be an absolute http:// or https:// URL", [nameof(StatsUrl)]);
         }
 
         if (StatsSocket is { Length: > 0 } socket && !Path.IsPathFullyQualified(socket))

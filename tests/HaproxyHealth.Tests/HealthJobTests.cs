@@ -124,7 +124,7 @@ public sealed class HealthJobTests
     [InlineData("Targets__smtp__Port", "70000", "Targets__smtp__Port: The field Port must be between 1 and 65535.")]
     [InlineData("Targets__smtp__MinSuccessRatio", "1.5", "Targets__smtp__MinSuccessRatio: The field MinSuccessRatio must be between 0 and 1.")]
     [InlineData("Targets__smtp__Atempts", "3", "Targets__smtp__Atempts: unknown key")]
-    [InlineData("HAProxy__StatsUrl", "ftp://haproxy/stats", "HAProxy__StatsUrl: must be an http(s) URL")]
+    [InlineData("HAProxy__StatsUrl", "ftp://haproxy/stats", "HAProxy__StatsUrl: must be an absolute http:// or https:// URL")]
     [InlineData("PostfixLog__Enabled", "true", "Kubernetes__Namespace")]
     public async Task ABadKey_Exits2_WithOneLineNamingIt(string key, string value, string expected)
     {

@@ -34,6 +34,7 @@ public sealed class SecretSweepTests
         { "backup-runner", "run" },
         { "haproxy-health", "run" },
         { "haproxy-health", "bad key" },
+        { "haproxy-health", "bad url" },
     };
 
     [Theory]
@@ -44,6 +45,12 @@ public sealed class SecretSweepTests
         foreach (var (key, value) in Environment(worker))
         {
             environment[key] = value;
+        }
+
+        if (path == "bad url")
+        {
+            // A URL refused at start is named, never echoed: it may carry the password.
+            environment["HAProxy__StatsUrl"] = $"ftp://admin:{Marker}@{Refused}/stats";
         }
 
         if (path == "bad key")
