@@ -56,7 +56,14 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
         }
         catch (SocketException e)
         {
-            error = e.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : e.Message;
+            // A reset right after the accept can surface from the connect itself (seen on loopback): the same words
+            // as a reset met while reading.
+            error = e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.ConnectionReset => $"connection lost: {e.Message}",
+                _ => e.Message,
+            };
         }
         catch (IOException e)
         {

@@ -135,13 +135,27 @@ public sealed class SnapshotFaultTests
         using var volumes = new BackupVolumes();
         BackupVolumes.WriteRandom(Path.Join(volumes.Data, "large"), 1_000_000);
         Directory.CreateDirectory(volumes.State);
-        var slow = BackupRunnerEnvironment.For(volumes, TestNames.Unique());
-        slow["Backup__RsyncArguments"] = "--bwlimit=500";
+        // The first run holds the lock for as long as the test says: its pre-command (run under the lock) waits for
+        // a marker, so the second run starts while the first certainly holds it, whatever the machine's load.
+        var markers = Directory.CreateTempSubdirectory("lock-test-").FullName;
+        var (holding, release) = (Path.Join(markers, "holding"), Path.Join(markers, "release"));
+        var holder = BackupRunnerEnvironment.For(volumes, TestNames.Unique());
+        holder["Backup__PreCommand"] = $"sh -c 'touch {holding}; while [ ! -e {release} ]; do sleep 0.05; done'";
 
-        var first = BackupRunnerEnvironment.RunAsync(slow);
-        await WaitForAsync(() => Directory.Exists(Path.Join(volumes.Destination, Week + ".partial", "data")));
-        var second = await BackupRunnerEnvironment.RunAsync(BackupRunnerEnvironment.For(volumes, slow["Backup__Name"]));
+        var first = BackupRunnerEnvironment.RunAsync(holder);
+        WorkerRun second;
+        try
+        {
+            await WaitForAsync(() => File.Exists(holding));
+            second = await BackupRunnerEnvironment.RunAsync(BackupRunnerEnvironment.For(volumes, holder["Backup__Name"]));
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(release, "");
+        }
+
         var firstRun = await first;
+        Directory.Delete(markers, recursive: true);
 
         Assert.Equal(SnapshotRun.Locked, second.ExitCode);
         Assert.Matches(@"Another run holds .*\.backup-runner\.lock \(pid \d+ on .* since .*\); this run did nothing", second.Output);

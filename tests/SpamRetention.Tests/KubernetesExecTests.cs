@@ -37,7 +37,9 @@ public sealed class KubernetesExecTests : IAsyncLifetime
         await RetentionMailbox.ResetAsync(stack);
         await RetentionMailbox.LoadAsync(stack, sample.Messages);
 
+        var started = DateTimeOffset.UtcNow;
         var run = await RetentionEnvironment.RunAsync(Environment());
+        var ended = DateTimeOffset.UtcNow;
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Running commands in pod mail/mailserver-0", run.Output);
@@ -49,7 +51,16 @@ public sealed class KubernetesExecTests : IAsyncLifetime
         var guid = (await RetentionMaildir.RunAsync("doveadm", "-c", stack.DovecotConfig, "mailbox", "status", "-u", stack.RetentionUser, "guid", "INBOX")).Trim().Split('=')[1];
         // After the one look-up by name, the folder is addressed only by its GUID.
         Assert.Contains(commands, c => System.Text.RegularExpressions.Regex.IsMatch(c, $" -f json fetch -u retention@example.test user mailbox-guid uid date.received.unixtime size.physical hdr mailbox-guid {guid} uid [0-9]+:[0-9]+$"));
-        Assert.Contains(commands, c => c.Contains($" expunge -u retention@example.test mailbox-guid {guid} uid ", StringComparison.Ordinal) && c.Contains(" before ", StringComparison.Ordinal));
+        // Each expunge carries its rule's cutoff, taken during the run: 14 days back for automated mail, 90 for the rest,
+        // which Dovecot checks again against each message's received date.
+        var cutoffs = commands.Where(c => c.Contains($" expunge -u retention@example.test mailbox-guid {guid} uid ", StringComparison.Ordinal))
+            .Select(c => DateTimeOffset.FromUnixTimeSeconds(long.Parse(System.Text.RegularExpressions.Regex.Match(c, " before ([0-9]+)$").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.NotEmpty(cutoffs);
+        bool Within(DateTimeOffset cutoff, int days) => cutoff >= started.AddDays(-days).AddSeconds(-1) && cutoff <= ended.AddDays(-days).AddSeconds(1);
+        Assert.All(cutoffs, c => Assert.True(Within(c, 14) || Within(c, 90), $"cutoff {c:O} is neither 14 nor 90 days before the run"));
+        Assert.Equal(sample.AutoDoomed > 0, cutoffs.Any(c => Within(c, 14)));
+        Assert.Equal(sample.HumanDoomed > 0, cutoffs.Any(c => Within(c, 90)));
         Assert.DoesNotContain(commands, c => c.Contains(" mailbox INBOX", StringComparison.Ordinal));
     }
 
