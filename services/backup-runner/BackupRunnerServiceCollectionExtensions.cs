@@ -1,8 +1,6 @@
 using MailserverWorkers.Shared.Commands;
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
-using MailserverWorkers.Shared.Pushgateway;
-using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailserverWorkers.BackupRunner;

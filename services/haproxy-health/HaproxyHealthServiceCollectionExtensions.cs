@@ -1,7 +1,6 @@
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Kubernetes;
-using MailserverWorkers.Shared.Pushgateway;
 using MailserverWorkers.Shared.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,7 @@
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Mail;
-using MailserverWorkers.Shared.Pushgateway;
 using MailserverWorkers.Shared.Tls;
-using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
