@@ -5,12 +5,13 @@ namespace MailserverWorkers.Chart.Tests;
 
 /// <summary>
 /// The Grafana dashboards as the chart renders them (ConfigMaps with the sidecar's label): each of the four workers
-/// runs against the real mail stack and pushes to the real Pushgateway, Prometheus scrapes it, and every panel's
-/// query must return data through Prometheus's query API.
+/// runs against the real mail stack and pushes to the real Pushgateway under an instance label of this run's own,
+/// Prometheus scrapes it, and every panel's query, narrowed to that instance, must return data through Prometheus's
+/// query API: data other tests or earlier runs pushed under the same names cannot make a panel pass.
 /// </summary>
-public sealed class DashboardTests
+public sealed partial class DashboardTests
 {
-    private const string Instance = "dashboard-test";
+    private static readonly string Instance = "dashboard-" + Guid.NewGuid().ToString("n")[..8];
     private static MailStack Stack => MailStack.Instance;
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class DashboardTests
                 foreach (var target in panel!["targets"]!.AsArray())
                 {
                     // Grafana's own variables, as Grafana would fill them for a 1-hour view.
-                    var query = target!["expr"]!.GetValue<string>().Replace("$__range", "1h", StringComparison.Ordinal).Replace("$__rate_interval", "1m", StringComparison.Ordinal);
+                    var query = ThisRunOnly(target!["expr"]!.GetValue<string>().Replace("$__range", "1h", StringComparison.Ordinal).Replace("$__rate_interval", "1m", StringComparison.Ordinal));
                     var values = await WaitForDataAsync(prometheus, query);
                     Assert.True(values.Count > 0, $"{name}: panel '{panel["title"]}' returned no data for {query}");
                     checkedQueries++;
@@ -44,6 +45,13 @@ public sealed class DashboardTests
 
         Assert.True(checkedQueries >= 30, $"{checkedQueries} queries checked");
     }
+
+    /// <summary>The query with every selector of a worker's metric narrowed to this run's instance.</summary>
+    internal static string ThisRunOnly(string query) => WorkerMetric().Replace(query, m =>
+        $"{m.Groups["name"].Value}{{instance=\"{Instance}\"{(m.Groups["labels"].Success && m.Groups["labels"].Value.Length > 0 ? "," + m.Groups["labels"].Value : "")}}}");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?<name>(?:email_roundtrip|spam_retention|backup|mail_path)_[a-z0-9_]+)(?:\{(?<labels>[^}]*)\})?")]
+    private static partial System.Text.RegularExpressions.Regex WorkerMetric();
 
     private static async Task<IReadOnlyList<double>> WaitForDataAsync(PrometheusQuery prometheus, string query)
     {
@@ -61,7 +69,7 @@ public sealed class DashboardTests
         }
     }
 
-    /// <summary>Each worker once, as its CronJob would run it, into the Pushgateway group instance="dashboard-test".</summary>
+    /// <summary>Each worker once, as its CronJob would run it, into the Pushgateway group of this run's instance.</summary>
     private static async Task RunEveryWorkerAsync()
     {
         var port = (string key) => Stack[key];
