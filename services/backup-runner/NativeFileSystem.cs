@@ -104,14 +104,14 @@ internal static class NativeFileSystem
         var fd = Libc.Open(folder, Libc.OCloexec | Libc.ODirectory);
         if (fd < 0)
         {
-            throw new IOException($"cannot open {folder}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            throw new IOException($"cannot open {folder}: {Libc.LastError()}");
         }
 
         try
         {
             if (call(fd) != 0)
             {
-                throw new IOException($"{what} of {folder} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                throw new IOException($"{what} of {folder} failed: {Libc.LastError()}");
             }
         }
         finally
@@ -136,7 +136,7 @@ internal static class NativeFileSystem
         var resolved = Libc.RealPath(path, 0);
         if (resolved == 0)
         {
-            throw new IOException($"cannot resolve {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            throw new IOException($"cannot resolve {path}: {Libc.LastError()}");
         }
 
         try

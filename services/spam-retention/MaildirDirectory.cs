@@ -161,7 +161,7 @@ internal sealed class MaildirDirectory : IDisposable
     private static int ReadAt(int file, Span<byte> destination, long offset)
     {
         var read = Libc.Pread(file, ref MemoryMarshal.GetReference(destination), destination.Length, offset);
-        return read >= 0 ? (int)read : throw new IOException($"read failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        return read >= 0 ? (int)read : throw new IOException($"read failed: {Libc.LastError()}");
     }
 
     private static unsafe bool IsExactUtf8(nint name) =>

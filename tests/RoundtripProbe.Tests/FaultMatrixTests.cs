@@ -69,7 +69,7 @@ public sealed class FaultMatrixTests
     {
         // The junk folder lookup asks for each usual name in turn: stall on the first, Junk.
         var fault = new PeerFault(step, kind, step == "LIST" ? "Junk" : null);
-        var (run, elapsed, kuma) = await RunAsync(side == "smtp" ? fault : null, side == "imap" ? fault : null);
+        var (run, elapsed, kuma, _) = await RunAsync(side == "smtp" ? fault : null, side == "imap" ? fault : null);
 
         Assert.True(run.ExitCode == 1, $"{fault}: {run}");
         var failed = run.Lines.Where(l => l.Contains(" failed at stage ", StringComparison.Ordinal)).ToList();
@@ -94,7 +94,7 @@ public sealed class FaultMatrixTests
     public async Task AFaultAfterTheWorkIsDone_IsNoFailure(string side, string step, PeerFaultKind kind)
     {
         var fault = new PeerFault(step, kind);
-        var (run, _, kuma) = await RunAsync(side == "smtp" ? fault : null, side == "imap" ? fault : null);
+        var (run, _, kuma, _) = await RunAsync(side == "smtp" ? fault : null, side == "imap" ? fault : null);
 
         Assert.True(run.ExitCode == 0, $"{fault}: {run}");
         Assert.Matches(@"Round trip e2e-probe-\S+: delivered to INBOX in [\d.]+s \(send [\d.]+s, delivery [\d.]+s, cleanup [\d.]+s\); .*; 1 probe mail\(s\) deleted", run.Output);
@@ -105,16 +105,17 @@ public sealed class FaultMatrixTests
     public async Task WithoutAFault_TheScriptedPeersCarryAWholeRoundTrip()
     {
         // The matrix's control: its failures are the faults', not the peers'.
-        var (run, _, kuma) = await RunAsync(null, null);
+        var (run, _, kuma, mailbox) = await RunAsync(null, null);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Watching INBOX of probe@example.test at 127.0.0.1:", run.Output, StringComparison.Ordinal);
         Assert.Contains("with IDLE", run.Output, StringComparison.Ordinal);
         Assert.Matches(@"Round trip e2e-probe-\S+: delivered to INBOX in .*; 1 probe mail\(s\) deleted", run.Output);
+        Assert.Equal(1, mailbox.Expunged);
         Assert.True(Assert.Single(kuma.Heartbeats).Up);
     }
 
-    private static async Task<(WorkerRun Run, TimeSpan Elapsed, UptimeKumaStandIn Kuma)> RunAsync(PeerFault? smtpFault, PeerFault? imapFault)
+    private static async Task<(WorkerRun Run, TimeSpan Elapsed, UptimeKumaStandIn Kuma, ScriptedMailbox Mailbox)> RunAsync(PeerFault? smtpFault, PeerFault? imapFault)
     {
         var mailbox = new ScriptedMailbox(deliveryDelay: TimeSpan.FromMilliseconds(500));
         await using var smtp = new ScriptedSmtpServer(smtpFault, mailbox);
@@ -140,6 +141,6 @@ public sealed class FaultMatrixTests
         var run = await WorkerProcess.RunAsync("roundtrip-probe", environment);
         var elapsed = clock.Elapsed;
         await kuma.DisposeAsync();
-        return (run, elapsed, kuma);
+        return (run, elapsed, kuma, mailbox);
     }
 }
