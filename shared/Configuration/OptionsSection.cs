@@ -48,6 +48,6 @@ public sealed record OptionsSection(string Prefix, Type Options)
     }
 
     /// <summary>What <see cref="SectionValidator{TOptions}"/> takes for a key: a property with a public setter, or a collection it fills.</summary>
-    internal static bool IsKey(PropertyInfo property) =>
+    public static bool IsKey(PropertyInfo property) =>
         property.SetMethod?.IsPublic == true || (property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType));
 }

@@ -1,4 +1,7 @@
 using MailserverWorkers.Shared.Configuration;
+using MailserverWorkers.Shared.Pushgateway;
+using MailserverWorkers.Shared.Tls;
+using MailserverWorkers.Shared.UptimeKuma;
 
 namespace MailserverWorkers.Shared.Hosting;
 
@@ -8,5 +11,14 @@ namespace MailserverWorkers.Shared.Hosting;
 /// <param name="Details">Its commands and exit codes, as printed by <c>--help</c> (the keys are generated from <paramref name="Sections"/>).</param>
 /// <param name="MetricPrefix">Every metric of the worker starts with it (<c>email_roundtrip</c>); never a well-known exporter's namespace.</param>
 /// <param name="PushJob">The Pushgateway job unless <c>Pushgateway__Job</c> or the run says otherwise.</param>
-/// <param name="Sections">The worker's own options classes; the host adds Pushgateway__* and UptimeKuma__*, which every worker has.</param>
-public sealed record WorkerDefinition(string Name, string Summary, string Details, string MetricPrefix, string PushJob, IReadOnlyList<OptionsSection> Sections);
+/// <param name="Sections">The worker's own options classes; <see cref="AllSections"/> adds those every worker has.</param>
+public sealed record WorkerDefinition(string Name, string Summary, string Details, string MetricPrefix, string PushJob, IReadOnlyList<OptionsSection> Sections)
+{
+    /// <summary>The worker's own sections, then Pushgateway__*, UptimeKuma__* and Tls__* (every report goes over HTTP that honours Tls__CaFile).</summary>
+    public IEnumerable<OptionsSection> AllSections => Sections.Concat(
+    [
+        new(PushgatewayOptions.SectionName, typeof(PushgatewayOptions)),
+        new(UptimeKumaOptions.SectionName, typeof(UptimeKumaOptions)),
+        new(TlsOptions.SectionName, typeof(TlsOptions)),
+    ]);
+}

@@ -143,8 +143,7 @@ public static class WorkerHost
 
     private static string HelpText(WorkerDefinition worker)
     {
-        IEnumerable<OptionsSection> shared = [new(PushgatewayOptions.SectionName, typeof(PushgatewayOptions)), new(UptimeKumaOptions.SectionName, typeof(UptimeKumaOptions))];
-        var keys = string.Join('\n', worker.Sections.Concat(shared).Select(section => Wrap(section.Keys())));
+        var keys = string.Join('\n', worker.AllSections.Select(section => Wrap(section.Keys())));
         return $"""
             {worker.Name} {Version()}: {worker.Summary}
 

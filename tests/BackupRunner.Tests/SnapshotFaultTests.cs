@@ -9,7 +9,8 @@ namespace MailserverWorkers.BackupRunner.Tests;
 /// </summary>
 public sealed class SnapshotFaultTests
 {
-    private static readonly string Week = BackupRunnerEnvironment.Week(DateTimeOffset.UtcNow);
+    // Taken when each test asks, not once per class: a run of the suite may cross Monday 00:00 UTC.
+    private static string Week => BackupRunnerEnvironment.Week(DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task AMessageMovedFromNewToCurDuringTheCopy_IsAWarning_AndTheSecondPassKeepsIt()
@@ -84,8 +85,11 @@ public sealed class SnapshotFaultTests
         var environment = BackupRunnerEnvironment.For(volumes, TestNames.Unique());
         environment["Backup__RsyncArguments"] = "--bwlimit=250";
 
-        var run = await WorkerProcess.RunAsync("backup-runner", environment, terminateWhen: l => l.Contains("data: rsync -aH", StringComparison.Ordinal));
+        // The signal goes once rsync itself runs (the line is logged just before it starts).
+        var rsyncSeen = false;
+        var run = await WorkerProcess.RunAsync("backup-runner", environment, terminateWhen: l => l.Contains("data: rsync -aH", StringComparison.Ordinal) && (rsyncSeen = WaitForRsync(volumes.Destination)));
 
+        Assert.True(rsyncSeen, "rsync never ran");
         Assert.Equal(130, run.ExitCode);
         Assert.Equal(0, KillRsync(volumes.Destination));
         Assert.Equal([".backup-runner.lock", Week + ".partial"], volumes.DestinationEntries());
@@ -244,9 +248,44 @@ public sealed class SnapshotFaultTests
     }
 
     /// <summary>SIGKILLs every rsync process whose command line names <paramref name="destination"/>.</summary>
+    private static bool WaitForRsync(string destination)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < until)
+        {
+            if (RsyncProcesses(destination).Count > 0)
+            {
+                return true;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return false;
+    }
+
     private static int KillRsync(string destination)
     {
         var killed = 0;
+        foreach (var pid in RsyncProcesses(destination))
+        {
+            try
+            {
+                Process.GetProcessById(pid).Kill();
+                killed++;
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+
+        return killed;
+    }
+
+    /// <summary>The rsync processes whose command line names <paramref name="destination"/>.</summary>
+    private static List<int> RsyncProcesses(string destination)
+    {
+        var found = new List<int>();
         foreach (var folder in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
         {
             string commandLine;
@@ -261,17 +300,10 @@ public sealed class SnapshotFaultTests
 
             if (commandLine.StartsWith("rsync\0", StringComparison.Ordinal) && commandLine.Contains(destination, StringComparison.Ordinal))
             {
-                try
-                {
-                    Process.GetProcessById(int.Parse(Path.GetFileName(folder))).Kill();
-                    killed++;
-                }
-                catch (ArgumentException)
-                {
-                }
+                found.Add(int.Parse(Path.GetFileName(folder), System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 
-        return killed;
+        return found;
     }
 }

@@ -3,7 +3,8 @@ namespace MailserverWorkers.BackupRunner.Tests;
 /// <summary>backup-runner verify and list against real snapshots.</summary>
 public sealed class SnapshotVerifierTests
 {
-    private static readonly string Week = BackupRunnerEnvironment.Week(DateTimeOffset.UtcNow);
+    // Taken when each test asks, not once per class: a run of the suite may cross Monday 00:00 UTC.
+    private static string Week => BackupRunnerEnvironment.Week(DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task Verify_TellsALaterChangeFromACopyThatIsWrong()

@@ -29,7 +29,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         var run = await ProbeEnvironment.RunAsync(Environment());
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("Watching INBOX and Junk of probe@example.test at 127.0.0.1:2993 with IDLE", run.Output);
+        Assert.Contains($"Watching INBOX and Junk of probe@example.test at 127.0.0.1:{stack.ImapsPort} with IDLE", run.Output);
         Assert.Contains("seen in INBOX", run.Output);
         Assert.Contains("Pushgateway push delivered", run.Output);
         var heartbeat = Assert.Single(kuma.Heartbeats);
@@ -61,7 +61,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         var run = await ProbeEnvironment.RunAsync(environment);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("at 127.0.0.1:2143 with IDLE", run.Output);
+        Assert.Contains($"at 127.0.0.1:{stack.ImapPort} with IDLE", run.Output);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         var run = await ProbeEnvironment.RunAsync(environment);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains("failed at stage delivery: IMAP connect to 127.0.0.1:2993 (SslOnConnect): TLS handshake failed", run.Output);
+        Assert.Contains($"failed at stage delivery: IMAP connect to 127.0.0.1:{stack.ImapsPort} (SslOnConnect): TLS handshake failed", run.Output);
         Assert.DoesNotContain("Sent e2e-probe", run.Output);
     }
 
@@ -117,7 +117,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         var run = await ProbeEnvironment.RunAsync(environment);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains("failed at stage send: SMTP AUTH as probe@example.test at 127.0.0.1:2587: authentication failed", run.Output);
+        Assert.Contains($"failed at stage send: SMTP AUTH as probe@example.test at 127.0.0.1:{stack.SubmissionPort}: authentication failed", run.Output);
         Assert.DoesNotContain("Wr0ng-Smtp-Passw0rd", run.Output);
         Assert.DoesNotContain(stack.ProbePassword, run.Output);
         var heartbeat = Assert.Single(kuma.Heartbeats);
@@ -134,7 +134,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         var run = await ProbeEnvironment.RunAsync(environment);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains("failed at stage delivery: IMAP login as probe@example.test at 127.0.0.1:2993: authentication failed", run.Output);
+        Assert.Contains($"failed at stage delivery: IMAP login as probe@example.test at 127.0.0.1:{stack.ImapsPort}: authentication failed", run.Output);
         Assert.DoesNotContain("Sent e2e-probe", run.Output);
         Assert.DoesNotContain("Wr0ng-Imap-Passw0rd", run.Output);
         Assert.DoesNotContain(stack.ProbePassword, run.Output);
@@ -177,14 +177,15 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         var environment = Environment();
         environment["Imap__Username"] = stack.SpamUser;
         environment["Imap__Password"] = stack.SpamPassword;
-        environment["Probe__Deadline"] = "00:00:03";
-        // IDLE outlasts the per-command timeout: only the deadline ends the wait.
-        environment["Imap__Timeout"] = "00:00:01";
+        environment["Probe__Deadline"] = "00:00:08";
+        // IDLE outlasts the per-command timeout: only the deadline ends the wait. Three seconds for each command
+        // leaves room on a loaded machine for the login and SELECT before it.
+        environment["Imap__Timeout"] = "00:00:03";
 
         var run = await ProbeEnvironment.RunAsync(environment);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Matches(@"failed at stage delivery: e2e-probe-\d{8}T\d{6}Z-[a-z2-7]{8} did not arrive within Probe__Deadline=00:00:03", run.Output);
+        Assert.Matches(@"failed at stage delivery: e2e-probe-\d{8}T\d{6}Z-[a-z2-7]{8} did not arrive within Probe__Deadline=00:00:08", run.Output);
         await Mailbox.PurgeAsync(stack, stack.ProbeUser, stack.ProbePassword, ProbeOptions.DefaultSubjectPrefix);
     }
 

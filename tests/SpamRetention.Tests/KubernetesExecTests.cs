@@ -65,6 +65,66 @@ public sealed class KubernetesExecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AYoungUidSlippedIntoTheExpungeSet_IsKeptByDovecotsOwnDateCheck()
+    {
+        // What a bug in the worker's set arithmetic would send: every message younger than 14 days added to each
+        // expunge's UID set. The "before" cutoff each expunge carries is Dovecot's second look: it keeps them all.
+        var sample = CorpusSample.Take(every: 50, DateTimeOffset.UtcNow);
+        await RetentionMailbox.ResetAsync(stack);
+        await RetentionMailbox.LoadAsync(stack, sample.Messages);
+        var young = sample.Messages.Where(m => m.Received > DateTimeOffset.UtcNow.AddDays(-14)).Select(m => m.Id).ToHashSet();
+        var uids = await RetentionMailbox.UidsAsync(stack);
+        var youngUids = string.Join(',', young.Select(id => uids[id]));
+        var rewritten = 0;
+        api.Rewrite = command =>
+        {
+            var uid = command.ToList().IndexOf("uid");
+            if (!command.Contains("expunge") || uid < 0)
+            {
+                return command;
+            }
+
+            Interlocked.Increment(ref rewritten);
+            return [.. command.Take(uid + 1), command[uid + 1] + "," + youngUids, .. command.Skip(uid + 2)];
+        };
+
+        var run = await RetentionEnvironment.RunAsync(Environment());
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.NotEmpty(young);
+        Assert.True(rewritten > 0, "no expunge was sent");
+        var remaining = await RetentionMailbox.RemainingAsync(stack);
+        Assert.Superset(young, remaining);
+        Assert.Equal(sample.Remaining, remaining);
+    }
+
+    [Fact]
+    public async Task ThePod_IsTheFirstRunningOneByName_NotOneBeingDeleted_AndTheContainerIsTheOneNamed()
+    {
+        api.Pods.Clear();
+        api.Pods.AddRange([
+            new StandInPod("mailserver-0", "Pending"),
+            new StandInPod("mailserver-1", "Running", Terminating: true),
+            new StandInPod("mailserver-3", "Running", false, "mailserver", "fail2ban"),
+            new StandInPod("mailserver-2", "Running", false, "sidecar", "mailserver"),
+        ]);
+        var environment = Environment();
+        environment["Retention__MaxDeletePercent"] = "0";
+        await RetentionMailbox.ResetAsync(stack);
+
+        var first = await RetentionEnvironment.RunAsync(environment);
+        environment["Kubernetes__Container"] = "mailserver";
+        var named = await RetentionEnvironment.RunAsync(environment);
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(named.ExitCode == 0, named.ToString());
+        Assert.Contains("Running commands in pod mail/mailserver-2", first.Output);
+        var targets = api.ExecTargets.Distinct().ToList();
+        // Without Kubernetes__Container, the pod's first container, as kubectl exec picks it.
+        Assert.Equal(["mailserver-2/sidecar", "mailserver-2/mailserver"], targets);
+    }
+
+    [Fact]
     public async Task StreamCutDuringTheExpunge_FailsTheRun_ButTheCountsMatchWhatIsReallyGone()
     {
         var sample = CorpusSample.Take(every: 50, DateTimeOffset.UtcNow);

@@ -92,21 +92,32 @@ public sealed class RetentionJobTests
     public async Task Profile_PrintsTotalsMarkersAgesRulesAndSenders_AsJson()
     {
         var sample = CorpusSample.Take(every: 60, DateTimeOffset.UtcNow);
+        // Two senders the corpus sample cannot outnumber (its most frequent has 10): 30 letters from one, 20 from another written in mixed case
+        // with a display name (one sender to the profile), all human and two days old.
+        static byte[] Letter(string from, int n) => System.Text.Encoding.ASCII.GetBytes(
+            $"From: {from}\r\nTo: spam@example.test\r\nSubject: letter {n}\r\nMessage-ID: <letter-{n}@example.test>\r\n\r\nHello {n}\r\n");
+        var known = Enumerable.Range(0, 50)
+            .Select(n => (Id: sample.Messages.Count + n, Raw: Letter(n < 30 ? "frequent@senders.example" : (n % 2 == 0 ? "Alice <Alice@Senders.Example>" : "alice@senders.example"), n), Received: DateTimeOffset.UtcNow.AddDays(-2)))
+            .ToList();
         await RetentionMailbox.ResetAsync(stack);
-        await RetentionMailbox.LoadAsync(stack, sample.Messages);
+        await RetentionMailbox.LoadAsync(stack, [.. sample.Messages, .. known]);
 
         var run = await WorkerProcess.RunAsync("spam-retention", RetentionEnvironment.For(stack, "imap"), ["profile", "--json"], captureStandardErrorSeparately: true);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         using var json = System.Text.Json.JsonDocument.Parse(run.Output);
         var root = json.RootElement;
-        Assert.Equal(sample.Messages.Count, root.GetProperty("messages").GetInt32());
-        Assert.Equal(sample.Messages.Count - sample.Automated, root.GetProperty("markers").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "none").GetProperty("messages").GetInt32());
+        var total = sample.Messages.Count + known.Count;
+        Assert.Equal(total, root.GetProperty("messages").GetInt32());
+        Assert.Equal(total - sample.Automated, root.GetProperty("markers").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "none").GetProperty("messages").GetInt32());
         var rules = root.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("messages").GetInt32());
         Assert.Equal(sample.AutoDoomed, rules["automated, would be deleted"]);
         Assert.Equal(sample.HumanDoomed, rules["other, would be deleted"]);
-        Assert.Equal(sample.Messages.Count, root.GetProperty("ages").EnumerateArray().Sum(a => a.GetProperty("messages").GetInt32()));
-        Assert.NotEmpty(root.GetProperty("topSendersByCount").EnumerateArray());
-        Assert.Equal(sample.Messages.Count, (await RetentionMailbox.RemainingAsync(stack)).Count);
+        Assert.Equal(total, root.GetProperty("ages").EnumerateArray().Sum(a => a.GetProperty("messages").GetInt32()));
+        var top = root.GetProperty("topSendersByCount").EnumerateArray().Select(s => (s.GetProperty("name").GetString(), s.GetProperty("messages").GetInt32())).ToList();
+        Assert.Equal(("frequent@senders.example", 30), top[0]);
+        Assert.Equal(("alice@senders.example", 20), top[1]);
+        Assert.True(top.Skip(1).Zip(top.Skip(2)).All(p => p.First.Item2 >= p.Second.Item2), "sorted by count");
+        Assert.Equal(total, (await RetentionMailbox.RemainingAsync(stack)).Count);
     }
 }

@@ -38,21 +38,24 @@ internal static class RetentionMailbox
         await client.DisconnectAsync(true);
     }
 
-    public static async Task<HashSet<int>> RemainingAsync(MailStack stack)
+    /// <summary>Each remaining message's test id and its UID in INBOX.</summary>
+    public static async Task<Dictionary<int, uint>> UidsAsync(MailStack stack)
     {
         using var client = await stack.OpenImapAsync(stack.RetentionUser, stack.RetentionPassword);
         await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
-        var ids = new HashSet<int>();
+        var uids = new Dictionary<int, uint>();
         if (client.Inbox.Count > 0)
         {
             var request = new FetchRequest(MessageSummaryItems.UniqueId) { Headers = new HeaderSet([TestIdHeader]) };
             foreach (var summary in await client.Inbox.FetchAsync(0, -1, request))
             {
-                ids.Add(int.Parse(summary.Headers?[TestIdHeader] ?? "-1", CultureInfo.InvariantCulture));
+                uids[int.Parse(summary.Headers?[TestIdHeader] ?? "-1", CultureInfo.InvariantCulture)] = summary.UniqueId.Id;
             }
         }
 
         await client.DisconnectAsync(true);
-        return ids;
+        return uids;
     }
+
+    public static async Task<HashSet<int>> RemainingAsync(MailStack stack) => (await UidsAsync(stack)).Keys.ToHashSet();
 }

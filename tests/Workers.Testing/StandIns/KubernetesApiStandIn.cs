@@ -15,7 +15,9 @@ namespace MailserverWorkers.Testing.StandIns;
 /// <see cref="LogFile"/>, a real Postfix log, whose syslog time is within sinceSeconds), and the exec WebSocket <c>/api/v1/namespaces/{ns}/pods/{pod}/exec?command=...</c> with the <c>v5.channel.k8s.io</c> or
 /// <c>v4.channel.k8s.io</c> subprotocol: binary frames whose first byte is the channel (1 stdout, 2 stderr,
 /// 3 status as a JSON v1 Status). It runs the command on this machine, against the real Dovecot, as the kubelet
-/// would in the pod. <see cref="CutStreamOn"/> makes it drop the connection after the command ran, before the status.
+/// would in the pod. <see cref="CutStreamOn"/> makes it drop the connection after the command ran, before the status;
+/// <see cref="Rewrite"/> changes a command before it runs (what a bug in the worker would have sent). The pods listed
+/// are <see cref="Pods"/>: by default one running pod, <see cref="Pod"/>.
 /// </summary>
 public sealed class KubernetesApiStandIn : IAsyncDisposable
 {
@@ -29,6 +31,15 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
 
     /// <summary>Commands (joined by spaces) for which the stream is cut after the command ran and before its status.</summary>
     public Func<string, bool> CutStreamOn { get; set; } = _ => false;
+
+    /// <summary>Changes a command's arguments before it runs; <see cref="Commands"/> keeps what the worker sent.</summary>
+    public Func<IReadOnlyList<string>, IReadOnlyList<string>> Rewrite { get; set; } = command => command;
+
+    /// <summary>The pods the label selector <c>app=mailserver</c> lists, in this order.</summary>
+    public List<StandInPod> Pods { get; } = [new(Pod, "Running")];
+
+    /// <summary>Each exec's pod and container, as <c>pod/container</c>.</summary>
+    public ConcurrentQueue<string> ExecTargets { get; } = new();
 
     public Uri BaseUrl => app.BaseUrl();
 
@@ -59,15 +70,18 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         }
 
         var items = ns == Namespace && request.Query["labelSelector"] == "app=mailserver"
-            ? new object[]
+            ? Pods.Select(p => (object)new
             {
-                new
+                metadata = new
                 {
-                    metadata = new { name = Pod, @namespace = Namespace, labels = new Dictionary<string, string> { ["app"] = "mailserver" } },
-                    spec = new { containers = new[] { new { name = "mailserver", image = "ghcr.io/docker-mailserver/docker-mailserver:15" } } },
-                    status = new { phase = "Running" },
+                    name = p.Name,
+                    @namespace = Namespace,
+                    labels = new Dictionary<string, string> { ["app"] = "mailserver" },
+                    deletionTimestamp = p.Terminating ? "2026-01-01T00:00:00Z" : null,
                 },
-            }
+                spec = new { containers = p.Containers.Select(c => new { name = c, image = "ghcr.io/docker-mailserver/docker-mailserver:15" }).ToArray() },
+                status = new { phase = p.Phase },
+            }).ToArray()
             : [];
         return Results.Json(new { apiVersion = "v1", kind = "PodList", metadata = new { resourceVersion = "1" }, items });
     }
@@ -79,23 +93,21 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             return Results.Json(Status("Failure", "Unauthorized", "Unauthorized", 401), statusCode: 401);
         }
 
-        if (ns != Namespace || pod != Pod || LogFile is null)
+        if (ns != Namespace || !IsRunning(pod) || LogFile is null)
         {
             return Results.Json(Status("Failure", $"pods \"{pod}\" not found", "NotFound", 404), statusCode: 404);
         }
 
         LogRequests.Enqueue(request.QueryString.Value ?? "");
-        var since = int.TryParse(request.Query["sinceSeconds"], out var seconds) ? DateTime.Now.AddSeconds(-seconds) : DateTime.MinValue;
-        // Postfix's maillog_file lines start with a syslog time, "Nov 29 06:31:23", in local time and without a year.
-        var lines = File.ReadLines(LogFile).Where(l => l.Length > 15
-            && DateTime.TryParseExact(l[..15], "MMM d HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AllowInnerWhite, out var at)
-            && at >= since);
+        var now = DateTime.UtcNow;
+        var since = int.TryParse(request.Query["sinceSeconds"], out var seconds) ? now.AddSeconds(-seconds) : DateTime.MinValue;
+        var lines = File.ReadLines(LogFile).Where(l => SyslogTime.TryParse(l, now, out var at) && at >= since);
         return Results.Text(string.Join("", lines.Select(l => l + "\n")), "text/plain");
     }
 
     private async Task ExecAsync(HttpContext context, string ns, string pod)
     {
-        if (!context.WebSockets.IsWebSocketRequest || context.Request.Headers.Authorization != $"Bearer {Token}" || ns != Namespace || pod != Pod)
+        if (!context.WebSockets.IsWebSocketRequest || context.Request.Headers.Authorization != $"Bearer {Token}" || ns != Namespace || !IsRunning(pod))
         {
             context.Response.StatusCode = 400;
             return;
@@ -109,9 +121,11 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             return;
         }
 
-        var command = context.Request.Query["command"].Select(c => c!).ToList();
-        var line = string.Join(' ', command);
+        var sent = context.Request.Query["command"].Select(c => c!).ToList();
+        var line = string.Join(' ', sent);
         Commands.Enqueue(line);
+        ExecTargets.Enqueue($"{pod}/{context.Request.Query["container"]}");
+        var command = Rewrite(sent);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
         command.Skip(1).ToList().ForEach(start.ArgumentList.Add);
@@ -158,6 +172,8 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
         await socket.SendAsync((byte[])[3, .. json], WebSocketMessageType.Binary, true, CancellationToken.None);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
     }
+
+    private bool IsRunning(string pod) => Pods.Any(p => p.Name == pod && p.Phase == "Running");
 
     private static object Status(string status, string? message, string? reason, int? code) =>
         new { kind = "Status", apiVersion = "v1", metadata = new { }, status, message, reason, code };
