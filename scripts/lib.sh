@@ -53,12 +53,13 @@ publish_worker() {
 }
 
 # rsync for backup-runner; setfacl/getfattr (acl, attr) for the backup tests, which build and read trees with ACLs and
-# xattrs; faketime (libfaketime) for the tests that run the worker with its clock moved a year forward or weeks back.
+# xattrs; faketime (libfaketime) for the tests that run the worker with its clock moved a year forward or weeks back;
+# strace for the test that sees whether Backup__Sync makes the syncfs call.
 ensure_backup_tools() {
   command -v rsync >/dev/null 2>&1 && command -v setfacl >/dev/null 2>&1 && command -v getfattr >/dev/null 2>&1 \
-    && command -v faketime >/dev/null 2>&1 && [ -x /usr/bin/kill ] && return 0
+    && command -v faketime >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 && [ -x /usr/bin/kill ] && return 0
   # procps: /usr/bin/kill, which the SIGTERM tests use.
-  apt_install rsync acl attr faketime procps
+  apt_install rsync acl attr faketime strace procps
 }
 
 # The chart's test tools: Go with the sprig and yaml.v3 libraries (the render harness, tests/ChartRender, built in

@@ -248,7 +248,7 @@ public sealed class SnapshotFaultTests
     }
 
     /// <summary>SIGKILLs every rsync process whose command line names <paramref name="destination"/>.</summary>
-    private static bool WaitForRsync(string destination)
+    internal static bool WaitForRsync(string destination)
     {
         var until = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < until)
@@ -264,7 +264,7 @@ public sealed class SnapshotFaultTests
         return false;
     }
 
-    private static int KillRsync(string destination)
+    internal static int KillRsync(string destination)
     {
         var killed = 0;
         foreach (var pid in RsyncProcesses(destination))

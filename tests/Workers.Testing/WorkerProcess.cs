@@ -41,7 +41,7 @@ public static class WorkerProcess
     /// Runs <c>dotnet services/&lt;name&gt;/bin/&lt;configuration&gt;/net10.0/&lt;name&gt;.dll</c>, the worker's own build
     /// output (the copy in a test folder would resolve its dependencies against the test's frameworks), with
     /// <paramref name="environment"/> as its configuration. With <paramref name="terminateWhen"/>, the process gets
-    /// SIGTERM (as Kubernetes sends it) when the output has a line that matches it. With
+    /// SIGTERM (as Kubernetes sends it), or <paramref name="signal"/>, when the output has a line that matches it. With
     /// <paramref name="captureStandardErrorSeparately"/>, <see cref="WorkerRun.Output"/> holds standard output alone.
     /// With <paramref name="launcher"/>, that command line starts it (<c>runuser -u vmail --</c>, <c>faketime -f +365d</c>).
     /// </summary>
@@ -52,7 +52,8 @@ public static class WorkerProcess
         TimeSpan? timeout = null,
         Func<string, bool>? terminateWhen = null,
         bool captureStandardErrorSeparately = false,
-        IReadOnlyList<string>? launcher = null)
+        IReadOnlyList<string>? launcher = null,
+        string signal = "TERM")
     {
         var dll = WorkerAssembly(assemblyName);
         var start = new ProcessStartInfo(launcher?[0] ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -97,7 +98,7 @@ public static class WorkerProcess
 
             if (terminateWhen?.Invoke(line) == true && Interlocked.Exchange(ref terminated, 1) == 0)
             {
-                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 kill.WaitForExit();
             }
         }
