@@ -63,4 +63,23 @@ public sealed class ProxyHeaderTests
         Assert.Equal([198, 51, 100, 23, 127, 0, 0, 1], received[16..24]);
         Assert.Equal([0xC8, 0x22, (byte)(port >> 8), (byte)port], received[24..28]);
     }
+
+    [Fact]
+    public async Task TheV1Line_IsWhatTheProberSends_FirstThingOnTheConnection()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var target = new TargetOptions { Host = "127.0.0.1", Port = port, Proxy = ProxyVersion.V1, Protocol = PathProtocol.Tcp, ProxySourceAddress = "198.51.100.23", ProxySourcePort = 51234 };
+        var prober = HealthParts.Prober();
+
+        var attempt = prober.AttemptAsync(target, CancellationToken.None);
+        using var accepted = await listener.AcceptTcpClientAsync();
+        var expected = System.Text.Encoding.ASCII.GetBytes($"PROXY TCP4 198.51.100.23 127.0.0.1 51234 {port}\r\n");
+        var received = new byte[expected.Length];
+        await accepted.GetStream().ReadExactlyAsync(received);
+
+        Assert.True((await attempt).Succeeded);
+        Assert.Equal(expected, received);
+    }
 }
