@@ -18,7 +18,7 @@ internal static class Mailbox
         return found.Count;
     }
 
-    public static async Task AppendAsync(MailStack stack, string user, string password, string folderName, string subject)
+    public static async Task AppendAsync(MailStack stack, string user, string password, string folderName, string subject, MessageFlags flags = MessageFlags.None)
     {
         using var client = await stack.OpenImapAsync(user, password);
         var folder = await client.GetFolderAsync(folderName);
@@ -27,8 +27,19 @@ internal static class Mailbox
         message.To.Add(MailboxAddress.Parse(user));
         message.Subject = subject;
         message.Body = new TextPart("plain") { Text = "seeded by a test" };
-        await folder.AppendAsync(message);
+        await folder.AppendAsync(new AppendRequest(message, flags));
         await client.DisconnectAsync(true);
+    }
+
+    /// <summary>How many messages in <paramref name="folderName"/> have <paramref name="subjectPart"/> in the subject and are flagged \Deleted.</summary>
+    public static async Task<int> CountDeletedAsync(MailStack stack, string user, string password, string folderName, string subjectPart)
+    {
+        using var client = await stack.OpenImapAsync(user, password);
+        var folder = await client.GetFolderAsync(folderName);
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        var found = await folder.SearchAsync(SearchQuery.SubjectContains(subjectPart).And(SearchQuery.Deleted));
+        await client.DisconnectAsync(true);
+        return found.Count;
     }
 
     /// <summary>Deletes every message whose subject contains <paramref name="subjectPart"/> in INBOX and Junk.</summary>
