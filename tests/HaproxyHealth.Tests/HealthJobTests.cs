@@ -111,6 +111,37 @@ public sealed class HealthJobTests
     }
 
     [Fact]
+    public async Task AStatsPageBehindBasicAuth_IsReadWithTheKeysCredentials_AndARefusalIsNamedWithoutThem()
+    {
+        var environment = Healthy();
+        environment["HAProxy__StatsUrl"] = Stack["MAILSTACK_HAPROXY_STATS_AUTH_URL"];
+        environment["HAProxy__FailOnServerDown"] = "false";
+        environment["HAProxy__Username"] = Stack["MAILSTACK_HAPROXY_STATS_USER"];
+        var password = Path.GetTempFileName();
+        await File.WriteAllTextAsync(password, Stack["MAILSTACK_HAPROXY_STATS_PASSWORD"] + "\n");
+        try
+        {
+            environment["HAProxy__PasswordFile"] = password;
+            var authorized = await WorkerProcess.RunAsync("haproxy-health", environment);
+            environment.Remove("HAProxy__PasswordFile");
+            environment["HAProxy__Password"] = "Wr0ng-Stats-Passw0rd";
+            var refused = await WorkerProcess.RunAsync("haproxy-health", environment);
+
+            Assert.True(authorized.ExitCode == 0, authorized.ToString());
+            Assert.Contains("HAProxy smtp/postfix: UP, last check L4OK", authorized.Output, StringComparison.Ordinal);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("HTTP 401 from", refused.Output, StringComparison.Ordinal);
+            Assert.Contains("FAILED", refused.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Wr0ng-Stats-Passw0rd", refused.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(Stack["MAILSTACK_HAPROXY_STATS_PASSWORD"], authorized.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(password);
+        }
+    }
+
+    [Fact]
     public async Task AServerDown_FailsTheRun_NamingIt()
     {
         await HaproxyStack.RuntimeApiAsync($"set server imaps/dovecot check-port {LoopbackPorts.Closed()}");

@@ -37,6 +37,25 @@ public sealed class RetentionJobTests
     }
 
     [Fact]
+    public async Task TheImapBackend_LogsInAsADovecotMasterUser_AndDeletesExactlyWhatTheRulesSay()
+    {
+        var sample = CorpusSample.Take(every: 80, DateTimeOffset.UtcNow);
+        await RetentionMailbox.ResetAsync(stack);
+        await RetentionMailbox.LoadAsync(stack, sample.Messages);
+        var environment = RetentionEnvironment.For(stack, "imap");
+        environment["Imap__Username"] = $"{stack.RetentionUser}*{stack["MAILSTACK_MASTER_USER"]}";
+        environment["Imap__Password"] = stack["MAILSTACK_MASTER_PASSWORD"];
+        environment["Retention__MaxDeletePercent"] = "100";
+
+        var run = await RetentionEnvironment.RunAsync(environment);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(sample.Remaining, await RetentionMailbox.RemainingAsync(stack));
+        Assert.Equal(sample.AutoDoomed, RetentionEnvironment.Metric(run, "spam_retention_auto_deleted_messages"));
+        Assert.DoesNotContain(stack["MAILSTACK_MASTER_PASSWORD"], run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DryRun_DeletesNothing_AndCountsWhatWouldGo()
     {
         var sample = CorpusSample.Take(every: 60, DateTimeOffset.UtcNow);
