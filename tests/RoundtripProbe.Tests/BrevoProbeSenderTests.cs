@@ -69,6 +69,18 @@ public sealed class BrevoProbeSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailedUnblock_IsAWarning_AndTheProbeSendsAnyway()
+    {
+        brevo.UnblockFailsWith = 503;
+
+        var run = await ProbeEnvironment.RunAsync(Environment());
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("WARN", run.Lines.Single(l => l.Contains("Brevo unblock of probe@example.test answered HTTP 503: internal_error: Something went wrong, please try again; sending anyway", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal(["DELETE probe@example.test", "POST"], brevo.Calls.Select(c => c.Split(' ')[0] == "POST" ? "POST" : c));
+    }
+
+    [Fact]
     public async Task BrevoRefusingTheMail_FailsAtSend_WithBrevosMessage()
     {
         brevo.RejectSender = true;

@@ -253,6 +253,32 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhatTheReceivingServerSaysOfSpfDkimAndDmarc_IsPushed_FromTheRealMail()
+    {
+        // The stack's Rspamd stand-in adds Authentication-Results (all pass) to mail for authenticated@, which the
+        // catch-all delivers to spam@'s INBOX; mail to probe@ gets none.
+        var environment = Environment();
+        environment["Probe__To"] = "authenticated@" + stack.Domain;
+        environment["Imap__Username"] = stack.SpamUser;
+        environment["Imap__Password"] = stack.SpamPassword;
+
+        var authenticated = await ProbeEnvironment.RunAsync(environment);
+        environment["Probe__AuthServId"] = "other.example";
+        var otherServer = await ProbeEnvironment.RunAsync(environment);
+        var plain = await ProbeEnvironment.RunAsync(Environment());
+
+        Assert.True(authenticated.ExitCode == 0, authenticated.ToString());
+        Assert.Equal(1, authenticated.LoggedMetric("email_roundtrip_spf_pass"));
+        Assert.Equal(1, authenticated.LoggedMetric("email_roundtrip_dkim_pass"));
+        Assert.Equal(1, authenticated.LoggedMetric("email_roundtrip_dmarc_pass"));
+        // A header from another authserv-id than the one named is not believed.
+        Assert.True(otherServer.ExitCode == 0, otherServer.ToString());
+        Assert.DoesNotContain("email_roundtrip_spf_pass", otherServer.Output, StringComparison.Ordinal);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.DoesNotContain("email_roundtrip_spf_pass", plain.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MailClassifiedAsSpam_IsItsOwnOutcome_ExitCode3()
     {
         // The stack's Rspamd stand-in marks mail to junk@ as spam; the catch-all takes it to spam@, Sieve into Junk.

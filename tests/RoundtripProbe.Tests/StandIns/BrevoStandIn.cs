@@ -33,6 +33,9 @@ public sealed class BrevoStandIn : IAsyncDisposable
     /// <summary>Set to make the next sends fail as Brevo does for a sender it has not validated.</summary>
     public bool RejectSender { get; set; }
 
+    /// <summary>When set, the unblock call answers this status with Brevo's error JSON (a Brevo having a bad minute).</summary>
+    public int? UnblockFailsWith { get; set; }
+
     public Uri BaseUrl => app.BaseUrl();
 
     public static async Task<BrevoStandIn> StartAsync(string smtpHost, int smtpPort)
@@ -48,6 +51,11 @@ public sealed class BrevoStandIn : IAsyncDisposable
                 }
 
                 standIn.Calls.Enqueue($"DELETE {email}");
+                if (standIn.UnblockFailsWith is { } status)
+                {
+                    return Results.Json(new { code = "internal_error", message = "Something went wrong, please try again" }, statusCode: status);
+                }
+
                 return standIn.Blocked.TryRemove(email, out _)
                     ? Results.NoContent()
                     : Results.Json(new { code = "document_not_found", message = "Contact does not exist" }, statusCode: 404);
