@@ -63,18 +63,8 @@ public static class SecretFiles
     {
         try
         {
+            ConfigurationFile.RequireRegular(key, path);
             var info = new FileInfo(path);
-            if (Directory.Exists(path))
-            {
-                // A Secret mounted as a volume is a folder of keys: the key's file inside it is meant.
-                throw new WorkerConfigurationException($"{key}: '{path}' is a folder, not a file (name the key's file inside it)");
-            }
-
-            if (!info.Exists)
-            {
-                throw new WorkerConfigurationException($"{key}: file '{path}' does not exist");
-            }
-
             if (info.Length > MaxSecretBytes)
             {
                 throw new WorkerConfigurationException($"{key}: file '{path}' is {info.Length} bytes; a secret file holds at most {MaxSecretBytes}");

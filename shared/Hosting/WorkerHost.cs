@@ -81,14 +81,14 @@ public static class WorkerHost
         });
         if (commandLine.ConfigFile is not null)
         {
-            if (!File.Exists(commandLine.ConfigFile))
-            {
-                throw new WorkerConfigurationException($"--config: file '{commandLine.ConfigFile}' does not exist");
-            }
-
+            ConfigurationFile.RequireRegular("--config", commandLine.ConfigFile);
             try
             {
                 builder.Configuration.AddJsonFile(Path.GetFullPath(commandLine.ConfigFile), optional: false, reloadOnChange: false);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                throw new WorkerConfigurationException($"--config: '{commandLine.ConfigFile}' cannot be read: {e.Message}");
             }
             catch (InvalidDataException e)
             {

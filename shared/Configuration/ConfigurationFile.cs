@@ -1,0 +1,38 @@
+using MailserverWorkers.Shared.Native;
+
+namespace MailserverWorkers.Shared.Configuration;
+
+/// <summary>
+/// A file the configuration names (<c>--config</c>, a <c>&lt;Key&gt;File</c>): it must be a regular file, after
+/// symbolic links (a mounted Secret's key is a link into <c>..data/</c>). A FIFO would block the worker before it
+/// logs anything, a device could be read without end: each is refused with one line naming the key and what it is.
+/// </summary>
+public static class ConfigurationFile
+{
+    /// <summary>Throws <see cref="WorkerConfigurationException"/> unless <paramref name="path"/> is a regular file.</summary>
+    public static void RequireRegular(string key, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Libc.Statx(Libc.AtFdcwd, path, 0, StatxBuffer.BasicStats, out var status) != 0)
+        {
+            throw new WorkerConfigurationException(System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Libc.ENOENT
+                ? $"{key}: file '{path}' does not exist"
+                : $"{key}: file '{path}' cannot be read: {Libc.LastError()}");
+        }
+
+        var kind = status.Type switch
+        {
+            0x8000 => null,
+            0x4000 => key.EndsWith("File", StringComparison.Ordinal) ? "a folder, not a file (name the key's file inside it)" : "a folder, not a file",
+            0x1000 => "a FIFO, not a file",
+            0xC000 => "a socket, not a file",
+            0x2000 => "a character device, not a file",
+            0x6000 => "a block device, not a file",
+            _ => "not a regular file",
+        };
+        if (kind is not null)
+        {
+            throw new WorkerConfigurationException($"{key}: '{path}' is {kind}");
+        }
+    }
+}
