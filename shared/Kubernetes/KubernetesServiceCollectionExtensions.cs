@@ -22,11 +22,26 @@ public static class KubernetesServiceCollectionExtensions
             var settings = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
             var config = !string.IsNullOrEmpty(settings.Kubeconfig) ? KubernetesClientConfiguration.BuildConfigFromConfigFile(settings.Kubeconfig)
                 : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildDefaultConfig();
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(UsersKubeconfig());
             config.HttpClientTimeout = settings.Timeout;
             return new k8s.Kubernetes(config);
         });
         services.AddSingleton<KubernetesExecCommandRunner>();
         return services;
+    }
+
+    /// <summary>
+    /// As kubectl finds it: the first file of <c>KUBECONFIG</c>, else <c>~/.kube/config</c>. KubernetesClient 21's
+    /// own default fails with an ArgumentException on an empty <c>KUBECONFIG</c>, and names no key when there is none.
+    /// </summary>
+    private static string UsersKubeconfig()
+    {
+        var path = Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } list
+            ? list.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? ""
+            : Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        return File.Exists(path)
+            ? path
+            : throw new WorkerConfigurationException(
+                $"{KubernetesOptions.SectionName}__Kubeconfig: not set, not in a cluster (no service account), and no kubeconfig at '{path}'");
     }
 }

@@ -125,6 +125,39 @@ public sealed class KubernetesExecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithoutKubernetesKubeconfig_OutsideACluster_TheUsersKubeConfigIsUsed_AndItsAbsenceNamed()
+    {
+        var home = Directory.CreateTempSubdirectory("retention-home-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Join(home, ".kube"));
+            api.WriteKubeconfig(Path.Join(home, ".kube", "config"));
+            var environment = Environment();
+            environment.Remove("Kubernetes__Kubeconfig");
+            environment["HOME"] = home;
+            environment["KUBECONFIG"] = "";
+            // Not in a cluster, even when the tests themselves run in a pod.
+            environment["KUBERNETES_SERVICE_HOST"] = "";
+            environment["Retention__MaxDeletePercent"] = "0";
+            await RetentionMailbox.ResetAsync(stack);
+
+            var run = await RetentionEnvironment.RunAsync(environment);
+            File.Delete(Path.Join(home, ".kube", "config"));
+            var none = await RetentionEnvironment.RunAsync(environment);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("Running commands in pod mail/mailserver-0", run.Output, StringComparison.Ordinal);
+            Assert.NotEmpty(api.Commands);
+            Assert.True(none.ExitCode == 2, none.ToString());
+            Assert.Contains($"Kubernetes__Kubeconfig: not set, not in a cluster (no service account), and no kubeconfig at '{home}/.kube/config'", Assert.Single(none.Lines, l => l.Contains("ERROR", StringComparison.Ordinal)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task StreamCutDuringTheExpunge_FailsTheRun_ButTheCountsMatchWhatIsReallyGone()
     {
         var sample = CorpusSample.Take(every: 50, DateTimeOffset.UtcNow);
