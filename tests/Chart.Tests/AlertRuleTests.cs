@@ -22,6 +22,29 @@ public sealed class AlertRuleTests
     }
 
     [Fact]
+    public void EveryRule_HasARunbook_ASectionOfTheReadmeThatSaysWhatToDo()
+    {
+        var rules = ChartRendering.Render(Path.Join(ChartRendering.ChartDirectory, "ci", "full-values.yaml")).Single(d => d.Kind == "PrometheusRule").Object!["spec"]!["groups"]!
+            .AsArray().SelectMany(g => g!["rules"]!.AsArray()).ToList();
+        var home = File.ReadLines(Path.Join(ChartRendering.ChartDirectory, "Chart.yaml")).Single(l => l.StartsWith("home: ", StringComparison.Ordinal))["home: ".Length..];
+        var readme = File.ReadAllText(Path.Join(MailStack.RepositoryRoot(), "README.md"));
+        var runbooks = readme[readme.IndexOf("\n## Runbooks\n", StringComparison.Ordinal)..];
+        runbooks = runbooks[..runbooks.IndexOf("\n## ", 4, StringComparison.Ordinal)];
+
+        Assert.Equal(RuleNames().Count, rules.Count);
+        foreach (var rule in rules)
+        {
+            var name = rule!["alert"]!.GetValue<string>();
+            // GitHub's anchor of a heading "### Name" is its lower-cased text.
+            Assert.Equal($"{home}/blob/main/README.md#{name.ToLowerInvariant()}", rule["annotations"]?["runbook_url"]?.GetValue<string>());
+            var section = runbooks.IndexOf($"\n### {name}\n", StringComparison.Ordinal);
+            Assert.True(section >= 0, $"README's Runbooks have no section {name}");
+            var end = runbooks.IndexOf("\n### ", section + 5, StringComparison.Ordinal);
+            Assert.True((end < 0 ? runbooks.Length : end) - section > 200, $"the runbook of {name} says too little");
+        }
+    }
+
+    [Fact]
     public void ThePrometheusRule_HoldsExactlyThePlainRulesFile_AndPromtoolAcceptsIt()
     {
         var rendered = ChartRendering.Render(Path.Join(ChartRendering.ChartDirectory, "ci", "full-values.yaml")).Single(d => d.Kind == "PrometheusRule").Object!;

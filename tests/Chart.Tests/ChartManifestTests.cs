@@ -188,6 +188,49 @@ public sealed class ChartManifestTests
     }
 
     [Fact]
+    public void TheConventionalExtras_ReachThePodAsGiven_AndTheirDefaultsAddNothing()
+    {
+        var full = CronJobs("full-values.yaml");
+        var probe = full.Single(c => c.Metadata.Name == "mail-workers-roundtrip-probe");
+        var pod = probe.Spec.JobTemplate.Spec.Template;
+        var container = Container(probe);
+
+        Assert.Equal("monitoring", pod.Metadata.Labels["example.com/tier"]);
+        Assert.Equal("mail-monitoring", pod.Spec.PriorityClassName);
+        Assert.Equal("password", container.Env.Single(e => e.Name == "Pushgateway__Password").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("spec.nodeName", container.Env.Single(e => e.Name == "Pushgateway__Labels__node").ValueFrom.FieldRef.FieldPath);
+        Assert.Equal("corporate-ca", pod.Spec.Volumes.Single(v => v.Name == "extra-ca").ConfigMap.Name);
+        Assert.Equal("/etc/corporate-ca", container.VolumeMounts.Single(m => m.Name == "extra-ca").MountPath);
+        Assert.False(probe.Spec.Suspend);
+        Assert.True(full.Single(c => c.Metadata.Name == "mail-workers-backup-roundcube").Spec.Suspend);
+        Assert.False(full.Single(c => c.Metadata.Name == "mail-workers-backup-mailserver").Spec.Suspend);
+        var accounts = Render("full-values.yaml").Where(d => d.Kind == "ServiceAccount").Select(d => Parse<V1ServiceAccount>(d)).ToList();
+        Assert.NotEmpty(accounts);
+        Assert.All(accounts, a => Assert.Equal("mail-workers", a.Metadata.Annotations["iam.example.com/role"]));
+
+        var minimal = CronJobs("minimal-values.yaml");
+        Assert.All(minimal, c => Assert.Null(c.Spec.JobTemplate.Spec.Template.Spec.PriorityClassName));
+        Assert.All(minimal, c => Assert.DoesNotContain(c.Spec.JobTemplate.Spec.Template.Spec.Volumes, v => v.Name == "extra-ca"));
+    }
+
+    [Fact]
+    public void ASecretGivenAsAnExtraEnvValue_FailsTheRender()
+    {
+        var bad = ChartRendering.ValuesFile("roundtripProbe:\n  extraEnv:\n    - {name: Smtp__Password, value: hunter2}\n");
+        try
+        {
+            var e = Assert.Throws<ChartRenderException>(() => ChartRendering.Render(Ci("minimal-values.yaml"), bad));
+
+            Assert.Contains("extraEnv Smtp__Password is a secret: give it with valueFrom (a secretKeyRef), never as a value", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+
+    [Fact]
     public void Images_ArePinnedByDigest_WhereGiven_ElseTaggedWithTheAppVersion()
     {
         var full = CronJobs("full-values.yaml").ToDictionary(c => c.Metadata.Labels["app.kubernetes.io/component"] + "/" + c.Metadata.Name, c => Container(c).Image);

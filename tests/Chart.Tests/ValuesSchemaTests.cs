@@ -33,6 +33,29 @@ public sealed class ValuesSchemaTests
         }
     }
 
+    [Fact]
+    public void AsADependencyOfAnUmbrellaChart_GlobalAndEnabledAreAccepted_AndChangeNothing()
+    {
+        // What Helm 3 hands a dependency: the parent's `global` copied into the subchart's values, and the key its
+        // `condition: mailserver-workers.enabled` reads. Both used to fail the strict schema ("Additional property
+        // global is not allowed", helm #10392). A mistyped top-level key is still refused.
+        var example = Path.Join(ChartRendering.ChartDirectory, "ci", "docker-mailserver-values.yaml");
+        var asDependency = ChartRendering.ValuesFile("global:\n  imageRegistry: registry.example\n  storageClass: fast\nenabled: true\n");
+        var typo = ChartRendering.ValuesFile("globals: {}\n");
+        try
+        {
+            Assert.Equal("", Validate(example, asDependency));
+            Assert.Contains("'globals' was unexpected", Validate(example, typo), StringComparison.Ordinal);
+            static IEnumerable<string> Objects(IEnumerable<RenderedDocument> documents) => documents.Select(d => d.Object?.ToJsonString() ?? d.Text ?? "");
+            Assert.Equal(Objects(ChartRendering.Render(example)), Objects(ChartRendering.Render(example, asDependency)));
+        }
+        finally
+        {
+            File.Delete(asDependency);
+            File.Delete(typo);
+        }
+    }
+
     /// <summary>The schema's errors for the merged values (empty when valid).</summary>
     private static string Validate(params string[] valuesFiles)
     {

@@ -81,7 +81,9 @@ Never a secret value.
 {{/*
 A worker's CronJob. (dict "root" $ "w" <worker values> "component" "roundtrip-probe" "name" <object name>
 "image" <image name> "extraEnv" <dict> "serviceAccount" <name or ""> "volumes" <list> "mounts" <list>
-"podSecurityContext" <dict> "containerSecurityContext" <dict> "affinity" <dict>)
+"podSecurityContext" <dict> "containerSecurityContext" <dict> "affinity" <dict>). The worker's own suspend,
+podLabels, priorityClassName, extraEnv (EnvVar list, valueFrom allowed), extraVolumes and extraVolumeMounts are
+added as given.
 */}}
 {{- define "mailserver-workers.cronJob" -}}
 {{- $root := .root -}}
@@ -96,6 +98,7 @@ metadata:
     {{- include "mailserver-workers.labels" (dict "root" $root "component" .component) | nindent 4 }}
 spec:
   schedule: {{ required (printf "%s: schedule is required" .name) $w.schedule | quote }}
+  suspend: {{ $w.suspend | default false }}
   timeZone: {{ $w.timeZone | default $defaults.timeZone | quote }}
   concurrencyPolicy: {{ $w.concurrencyPolicy | default $defaults.concurrencyPolicy }}
   startingDeadlineSeconds: {{ $w.startingDeadlineSeconds | default $defaults.startingDeadlineSeconds }}
@@ -110,12 +113,18 @@ spec:
         metadata:
           labels:
             {{- include "mailserver-workers.labels" (dict "root" $root "component" .component) | nindent 12 }}
+            {{- with $w.podLabels }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
           {{- with $w.podAnnotations }}
           annotations:
             {{- toYaml . | nindent 12 }}
           {{- end }}
         spec:
           restartPolicy: Never
+          {{- with $w.priorityClassName }}
+          priorityClassName: {{ . }}
+          {{- end }}
           {{- if .serviceAccount }}
           serviceAccountName: {{ .serviceAccount }}
           automountServiceAccountToken: true
@@ -149,6 +158,14 @@ spec:
               imagePullPolicy: {{ $root.Values.image.pullPolicy }}
               env:
                 {{- include "mailserver-workers.env" (dict "root" $root "w" $w "extraEnv" (.extraEnv | default dict)) | trim | nindent 16 }}
+                {{- range $w.extraEnv }}
+                {{- if and (hasKey . "value") (regexMatch "(Password|ApiKey|Token|PushUrl|Secret)$" .name) }}
+                {{- fail (printf "extraEnv %s is a secret: give it with valueFrom (a secretKeyRef), never as a value" .name) }}
+                {{- end }}
+                {{- end }}
+                {{- with $w.extraEnv }}
+                {{- toYaml . | nindent 16 }}
+                {{- end }}
               {{- if $w.existingSecret }}
               envFrom:
                 - secretRef:
@@ -176,6 +193,9 @@ spec:
                 {{- with .mounts }}
                 {{- toYaml . | nindent 16 }}
                 {{- end }}
+                {{- with $w.extraVolumeMounts }}
+                {{- toYaml . | nindent 16 }}
+                {{- end }}
           volumes:
             - name: tmp
               emptyDir:
@@ -195,6 +215,9 @@ spec:
                 defaultMode: 0440
             {{- end }}
             {{- with .volumes }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+            {{- with $w.extraVolumes }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
 {{- end -}}
@@ -251,6 +274,10 @@ metadata:
   namespace: {{ .root.Release.Namespace }}
   labels:
     {{- include "mailserver-workers.labels" (dict "root" .root "component" .component) | nindent 4 }}
+  {{- with .root.Values.serviceAccount.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
 automountServiceAccountToken: false
 ---
 apiVersion: rbac.authorization.k8s.io/v1
