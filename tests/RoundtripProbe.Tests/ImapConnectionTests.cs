@@ -1,4 +1,3 @@
-using System.Globalization;
 using MailserverWorkers.Testing;
 using MailserverWorkers.Testing.StandIns;
 
@@ -13,25 +12,12 @@ public sealed class ImapConnectionTests
 {
     private readonly MailStack stack = MailStack.Instance;
 
-    private Dictionary<string, string> Environment(int? imapPort = null)
-    {
-        var environment = ProbeEnvironment.For(stack, "test-" + Guid.NewGuid().ToString("N")[..10], kumaPushUrl: null);
-        environment.Remove("UptimeKuma__PushUrl");
-        if (imapPort is { } port)
-        {
-            environment["Imap__Port"] = port.ToString(CultureInfo.InvariantCulture);
-            environment["Imap__Security"] = "None";
-        }
-
-        return environment;
-    }
-
     [Fact]
     public async Task AServerWithoutSpecialUse_HasItsJunkFolderFoundByName_AndSpamStillLandsThere()
     {
         await using var proxy = new ImapRewritingProxy(stack.ImapPort, (line, _) =>
             line.Replace(" SPECIAL-USE", "", StringComparison.Ordinal).Replace("\\Junk", "", StringComparison.Ordinal));
-        var environment = Environment(proxy.Port);
+        var environment = ProbeEnvironment.Through(stack, proxy.Port);
         environment["Probe__To"] = "junk@" + stack.Domain;
         environment["Imap__Username"] = stack.SpamUser;
         environment["Imap__Password"] = stack.SpamPassword;
@@ -49,7 +35,7 @@ public sealed class ImapConnectionTests
         var create = await ExternalProgram.RunAsync("doveadm", ["-c", stack.DovecotConfig, "mailbox", "create", "-u", stack.ProbeUser, "Quarantaine"]);
         Assert.True(create.ExitCode == 0 || create.Error.Contains("already exists", StringComparison.Ordinal), create.Error);
 
-        var environment = Environment();
+        var environment = ProbeEnvironment.Through(stack);
         environment["Probe__JunkFolder"] = "Quarantaine";
         var named = await ProbeEnvironment.RunAsync(environment);
         environment["Probe__JunkFolder"] = "Nowhere";

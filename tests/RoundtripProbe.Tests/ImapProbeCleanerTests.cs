@@ -1,4 +1,3 @@
-using System.Globalization;
 using MailKit;
 using MailserverWorkers.Testing;
 using MailserverWorkers.Testing.StandIns;
@@ -14,19 +13,6 @@ public sealed class ImapProbeCleanerTests
 {
     private readonly MailStack stack = MailStack.Instance;
 
-    private Dictionary<string, string> Environment(int? imapPort = null)
-    {
-        var environment = ProbeEnvironment.For(stack, "test-" + Guid.NewGuid().ToString("N")[..10], kumaPushUrl: null);
-        environment.Remove("UptimeKuma__PushUrl");
-        if (imapPort is { } port)
-        {
-            environment["Imap__Port"] = port.ToString(CultureInfo.InvariantCulture);
-            environment["Imap__Security"] = "None";
-        }
-
-        return environment;
-    }
-
     [Fact]
     public async Task MailAnotherClientMarkedDeleted_SurvivesTheCleanup_WithAndWithoutUidplus()
     {
@@ -35,13 +21,13 @@ public sealed class ImapProbeCleanerTests
         await Mailbox.AppendAsync(stack, stack.ProbeUser, stack.ProbePassword, "INBOX", marked, MessageFlags.Deleted);
         await using var withoutUidplus = new ImapRewritingProxy(stack.ImapPort, (line, _) => line.Replace(" UIDPLUS", "", StringComparison.Ordinal));
 
-        var byUid = await ProbeEnvironment.RunAsync(Environment());
+        var byUid = await ProbeEnvironment.RunAsync(ProbeEnvironment.Through(stack));
         var markedAfterUidExpunge = await Mailbox.CountAsync(stack, stack.ProbeUser, stack.ProbePassword, "INBOX", marked);
-        var withOtherMarked = await ProbeEnvironment.RunAsync(Environment(withoutUidplus.Port));
+        var withOtherMarked = await ProbeEnvironment.RunAsync(ProbeEnvironment.Through(stack, withoutUidplus.Port));
         var markedAfterPlainRun = await Mailbox.CountAsync(stack, stack.ProbeUser, stack.ProbePassword, "INBOX", marked);
         var probesLeftFlagged = await Mailbox.CountDeletedAsync(stack, stack.ProbeUser, stack.ProbePassword, "INBOX", ProbeOptions.DefaultSubjectPrefix);
         await Mailbox.PurgeAsync(stack, stack.ProbeUser, stack.ProbePassword, marked);
-        var nothingElseMarked = await ProbeEnvironment.RunAsync(Environment(withoutUidplus.Port));
+        var nothingElseMarked = await ProbeEnvironment.RunAsync(ProbeEnvironment.Through(stack, withoutUidplus.Port));
 
         Assert.True(byUid.ExitCode == 0, byUid.ToString());
         Assert.Equal(1, markedAfterUidExpunge);

@@ -30,6 +30,20 @@ internal static class ProbeEnvironment
         ["UptimeKuma__RetryDelay"] = "00:00:00.100",
     };
 
+    /// <summary>A round trip without a heartbeat whose IMAP goes, in plain text, to <paramref name="plainImapPort"/> (a proxy in front of Dovecot) when given.</summary>
+    public static Dictionary<string, string> Through(MailStack stack, int? plainImapPort = null)
+    {
+        var environment = For(stack, "test-" + Guid.NewGuid().ToString("N")[..10], kumaPushUrl: null);
+        environment.Remove("UptimeKuma__PushUrl");
+        if (plainImapPort is { } port)
+        {
+            environment["Imap__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            environment["Imap__Security"] = "None";
+        }
+
+        return environment;
+    }
+
     public static Task<WorkerRun> RunAsync(IReadOnlyDictionary<string, string> environment) =>
         WorkerProcess.RunAsync("roundtrip-probe", environment);
 }
