@@ -19,6 +19,7 @@ public static class BackupRunnerServiceCollectionExtensions
         services.AddScoped<SnapshotRestorer>();
         services.AddScoped<SnapshotVerifier>();
         services.AddScoped<IWorkerJob, BackupJob>();
+        services.AddScoped<IWorkerCheck, BackupCheck>();
         return services;
     }
 }

@@ -38,6 +38,7 @@ public static class HaproxyHealthServiceCollectionExtensions
         services.AddSingleton<PathProber>();
         services.AddSingleton<TargetProber>();
         services.AddScoped<IWorkerJob, HealthJob>();
+        services.AddScoped<IWorkerCheck, HealthCheck>();
         return services;
     }
 

@@ -17,6 +17,23 @@ namespace MailserverWorkers.RoundtripProbe;
 /// </summary>
 public sealed class BrevoProbeSender(HttpClient http, IOptions<BrevoOptions> options, ILogger<BrevoProbeSender> logger) : IProbeSender
 {
+    public string CheckDescription => $"Brevo API at {options.Value.BaseUrl.Authority} takes the API key (GET /v3/account)";
+
+    /// <summary>
+    /// <c>GET /v3/account</c> (https://developers.brevo.com/reference/getaccount): 200 with the account for a valid
+    /// key, 401 otherwise; it sends nothing and changes nothing.
+    /// </summary>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        var brevo = options.Value;
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(brevo.BaseUrl, "v3/account"));
+        using var response = await CallAsync("Brevo account (GET /v3/account)", request, brevo, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new ProbeFailedException($"Brevo account (GET /v3/account): HTTP {(int)response.StatusCode}: {BrevoMessage(await response.Content.ReadAsStringAsync(cancellationToken))}");
+        }
+    }
+
     public async Task SendAsync(ProbeMail mail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);

@@ -7,4 +7,10 @@ namespace MailserverWorkers.RoundtripProbe;
 public interface IProbeSender
 {
     Task SendAsync(ProbeMail mail, CancellationToken cancellationToken);
+
+    /// <summary>What <c>--check</c> proves of the relay: it answers and takes the credentials; nothing is sent.</summary>
+    string CheckDescription { get; }
+
+    /// <summary>Reaches the relay and logs in (or asks the API who it is), sending nothing.</summary>
+    Task CheckAsync(CancellationToken cancellationToken);
 }

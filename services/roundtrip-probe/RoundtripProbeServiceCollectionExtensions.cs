@@ -29,6 +29,7 @@ public static class RoundtripProbeServiceCollectionExtensions
         services.AddScoped<ImapMailboxWatcher>();
         services.AddScoped<ImapProbeCleaner>();
         services.AddScoped<IWorkerJob, RoundtripProbeJob>();
+        services.AddScoped<IWorkerCheck, ProbeCheck>();
         return services;
     }
 }

@@ -104,6 +104,8 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
         return new DeleteResult(gone, error);
     }
 
+    public Task CheckAsync(CancellationToken cancellationToken) => StatusAsync(cancellationToken);
+
     public Task FinishAsync(bool deletedAny, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The folder by its exact name: its GUID and UIDVALIDITY (doveadm exits 68 when there is no such folder).</summary>

@@ -21,6 +21,12 @@ public interface IRetentionBackend
     /// </summary>
     Task<DeleteResult> DeleteAsync(MailboxScan scan, IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What <c>--check</c> proves: the folder is found and opened as a run opens it (its identity read), read-only,
+    /// no message read, nothing changed. Throws with the backend's own words when it cannot.
+    /// </summary>
+    Task CheckAsync(CancellationToken cancellationToken);
+
     /// <summary>Work after all deletions (the maildir backend's force-resync).</summary>
     Task FinishAsync(bool deletedAny, CancellationToken cancellationToken);
 }

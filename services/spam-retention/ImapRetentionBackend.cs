@@ -132,6 +132,18 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
         return new DeleteResult(await GoneAsync(uids, cancellationToken), error);
     }
 
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        using var client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, AnySessionSize, cancellationToken);
+        await OpenAsync(client, FolderAccess.ReadOnly, cancellationToken);
+        if (!client.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+        {
+            throw new RetentionFailedException($"{Imap.Host} has no UIDPLUS: a run would refuse to EXPUNGE");
+        }
+
+        await Bounded("IMAP LOGOUT", ct => client.DisconnectAsync(true, ct), cancellationToken);
+    }
+
     public Task FinishAsync(bool deletedAny, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task<List<MailboxMessage>> ReadBatchAsync(IMailFolder folder, IReadOnlyList<UniqueId> batch, HeaderBlockReader reader, CancellationToken cancellationToken)

@@ -107,6 +107,17 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
         }
     }
 
+    public Task CheckAsync(CancellationToken cancellationToken)
+    {
+        using var folder = OpenFolder();
+        foreach (var subfolder in OpenSubfolders(folder))
+        {
+            subfolder.Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task FinishAsync(bool deletedAny, CancellationToken cancellationToken)
     {
         if (!deletedAny)

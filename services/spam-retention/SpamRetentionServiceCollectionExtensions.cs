@@ -47,6 +47,7 @@ public static class SpamRetentionServiceCollectionExtensions
         services.AddScoped<RetentionRun>();
         services.AddScoped<ProfileCommand>();
         services.AddScoped<IWorkerJob, RetentionJob>();
+        services.AddScoped<IWorkerCheck, RetentionCheck>();
         return services;
     }
 

@@ -14,6 +14,8 @@ public sealed class WorkerCommandLine
           --schedule "<cron>"   stay running and run the job on this schedule (5 fields, or 6 with seconds)
           --time-zone <id>      time zone of --schedule (IANA id, default UTC)
           --config <file>       also read configuration from this JSON file (environment variables win)
+          --check               check the configuration and that every server answers and takes the login, changing
+                                nothing: no mail sent, nothing deleted or written, nothing reported (exit 0 or 1)
           --help                print this help
           --version             print the version
         """;
@@ -23,6 +25,9 @@ public sealed class WorkerCommandLine
 
     /// <summary><c>--version</c> was given.</summary>
     public bool Version { get; private init; }
+
+    /// <summary><c>--check</c> was given: <see cref="WorkerCheckRunner"/> instead of the job.</summary>
+    public bool Check { get; private init; }
 
     /// <summary>The parsed <c>--schedule</c>, or null to run once.</summary>
     public CronExpression? Schedule { get; private init; }
@@ -40,7 +45,7 @@ public sealed class WorkerCommandLine
     public static WorkerCommandLine Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        bool help = false, version = false;
+        bool help = false, version = false, check = false;
         string? schedule = null, timeZone = null, configFile = null;
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -53,6 +58,9 @@ public sealed class WorkerCommandLine
                     break;
                 case "--version":
                     version = true;
+                    break;
+                case "--check":
+                    check = true;
                     break;
                 case "--schedule":
                     schedule = inlineValue ?? OptionValue(args, ref i, name);
@@ -69,6 +77,11 @@ public sealed class WorkerCommandLine
             }
         }
 
+        if (check && schedule is not null)
+        {
+            throw new WorkerConfigurationException("--check: not with --schedule (a check runs once)");
+        }
+
         if (timeZone is not null && schedule is null)
         {
             throw new WorkerConfigurationException("--time-zone: only meaningful with --schedule");
@@ -78,6 +91,7 @@ public sealed class WorkerCommandLine
         {
             Help = help,
             Version = version,
+            Check = check,
             Schedule = schedule is null ? null : ParseSchedule(schedule),
             TimeZone = timeZone is null ? TimeZoneInfo.Utc : ParseTimeZone(timeZone),
             ConfigFile = configFile,

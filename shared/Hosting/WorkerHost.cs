@@ -64,8 +64,8 @@ public static class WorkerHost
 
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var runner = host.Services.GetRequiredService<WorkerJobRunner>();
-        var code = commandLine.Schedule is null
-            ? await runner.RunOnceAsync(stopping)
+        var code = commandLine.Check ? await host.Services.GetRequiredService<WorkerCheckRunner>().RunAsync(stopping)
+            : commandLine.Schedule is null ? await runner.RunOnceAsync(stopping)
             : await runner.RunOnScheduleAsync(commandLine.Schedule, commandLine.TimeZone, stopping);
         await host.StopAsync(CancellationToken.None);
         return code;
@@ -125,6 +125,7 @@ public static class WorkerHost
         builder.Services.AddSingleton(commandLine);
         builder.Services.AddSingleton(worker);
         builder.Services.AddSingleton<WorkerJobRunner>();
+        builder.Services.AddSingleton<WorkerCheckRunner>();
         // Every worker ends its runs the same way: push and heartbeat where configured.
         builder.Services.AddPushgateway();
         builder.Services.AddUptimeKuma();

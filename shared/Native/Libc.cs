@@ -75,6 +75,12 @@ public static partial class Libc
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
 
+    /// <summary>access(2) mode: may the caller write (W_OK)?</summary>
+    public const int WriteOk = 2;
+
+    [LibraryImport("libc", EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Access(string path, int mode);
+
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     public static partial int SyncFs(int fd);
 

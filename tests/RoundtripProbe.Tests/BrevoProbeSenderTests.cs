@@ -69,6 +69,22 @@ public sealed class BrevoProbeSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Check_AsksBrevoWhoTheKeyBelongsTo_AndSendsNothing()
+    {
+        var ok = await WorkerProcess.RunAsync("roundtrip-probe", Environment(), ["--check"]);
+        await File.WriteAllTextAsync(keyFile, "xkeysib-wrong\n");
+        var refused = await WorkerProcess.RunAsync("roundtrip-probe", Environment(), ["--check"]);
+
+        Assert.True(ok.ExitCode == 0, ok.ToString());
+        Assert.Contains($"ok Brevo API at {brevo.BaseUrl.Authority} takes the API key (GET /v3/account)", ok.Output, StringComparison.Ordinal);
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("FAILED Brevo API at", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("Brevo account (GET /v3/account): HTTP 401: unauthorized: Key not found", refused.Output, StringComparison.Ordinal);
+        Assert.Equal(["GET account"], brevo.Calls);
+        Assert.DoesNotContain("xkeysib", ok.Output + refused.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AFailedUnblock_IsAWarning_AndTheProbeSendsAnyway()
     {
         brevo.UnblockFailsWith = 503;

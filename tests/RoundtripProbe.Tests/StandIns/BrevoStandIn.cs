@@ -60,6 +60,17 @@ public sealed class BrevoStandIn : IAsyncDisposable
                     ? Results.NoContent()
                     : Results.Json(new { code = "document_not_found", message = "Contact does not exist" }, statusCode: 404);
             });
+            // GET /v3/account: the account of the key (https://developers.brevo.com/reference/getaccount), 401 for another.
+            app.MapGet("/v3/account", (HttpRequest request) =>
+            {
+                if (request.Headers["api-key"] != ApiKey)
+                {
+                    return Unauthorized();
+                }
+
+                standIn.Calls.Enqueue("GET account");
+                return Results.Json(new { email = "owner@example.test", companyName = "Stand-in", plan = new[] { new { type = "free", credits = 300 } } });
+            });
             app.MapPost("/v3/smtp/email", async (HttpRequest request) =>
             {
                 if (request.Headers["api-key"] != ApiKey)

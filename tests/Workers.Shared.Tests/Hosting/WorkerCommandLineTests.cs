@@ -40,6 +40,7 @@ public sealed class WorkerCommandLineTests
     [InlineData(new[] { "--schedule", "every hour" }, "--schedule: 'every hour' is not a cron expression: ")]
     [InlineData(new[] { "--schedule", "* * * * *", "--time-zone", "Mars/Olympus" }, "--time-zone: 'Mars/Olympus' is not a known time zone")]
     [InlineData(new[] { "--time-zone", "UTC" }, "--time-zone: only meaningful with --schedule")]
+    [InlineData(new[] { "--check", "--schedule", "* * * * *" }, "--check: not with --schedule (a check runs once)")]
     public void Parse_RejectsBadOptions_NamingTheOption(string[] args, string expectedStart)
     {
         var error = Assert.Throws<WorkerConfigurationException>(() => WorkerCommandLine.Parse(args));
