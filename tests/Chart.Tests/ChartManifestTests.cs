@@ -29,6 +29,7 @@ public sealed class ChartManifestTests
             object? parsed = document.Kind switch
             {
                 "CronJob" => JsonSerializer.Deserialize<V1CronJob>(json, Strict),
+                "Pod" => JsonSerializer.Deserialize<V1Pod>(json, Strict),
                 "ServiceAccount" => JsonSerializer.Deserialize<V1ServiceAccount>(json, Strict),
                 "Role" => JsonSerializer.Deserialize<V1Role>(json, Strict),
                 "RoleBinding" => JsonSerializer.Deserialize<V1RoleBinding>(json, Strict),
@@ -213,6 +214,45 @@ public sealed class ChartManifestTests
         Assert.All(minimal, c => Assert.DoesNotContain(c.Spec.JobTemplate.Spec.Template.Spec.Volumes, v => v.Name == "extra-ca"));
     }
 
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public void EveryCronJob_HasAHelmTestPod_ItsOwnPodWithCheck(string valuesFile)
+    {
+        var documents = Render(valuesFile);
+        var cronJobs = documents.Where(d => d.Kind == "CronJob").Select(d => Parse<V1CronJob>(d)).ToList();
+        var pods = documents.Where(d => d.Kind == "Pod").Select(d => Parse<V1Pod>(d)).ToDictionary(p => p.Metadata.Name);
+
+        Assert.NotEmpty(cronJobs);
+        Assert.Equal(cronJobs.Count, pods.Count);
+        foreach (var cronJob in cronJobs)
+        {
+            var pod = pods[cronJob.Metadata.Name + "-check"];
+            Assert.Equal("test", pod.Metadata.Annotations["helm.sh/hook"]);
+            Assert.Equal("before-hook-creation,hook-succeeded", pod.Metadata.Annotations["helm.sh/hook-delete-policy"]);
+            Assert.Equal(["--check"], Assert.Single(pod.Spec.Containers).Args);
+            // Apart from the argument, the very pod a run gets: image, environment, secrets, volumes, security, placement.
+            var run = cronJob.Spec.JobTemplate.Spec.Template.Spec;
+            Assert.Null(Container(cronJob).Args);
+            var podSpec = JsonSerializer.SerializeToNode(pod.Spec)!.AsObject();
+            podSpec["containers"]![0]!["args"] = null;
+            Assert.Equal(JsonSerializer.SerializeToNode(run)!.ToJsonString(), podSpec.ToJsonString());
+        }
+    }
+
+    [Fact]
+    public void HelmTestDisabled_RendersNoPod()
+    {
+        var off = ChartRendering.ValuesFile("helmTest: {enabled: false}\n");
+        try
+        {
+            Assert.DoesNotContain(ChartRendering.Render(Ci("full-values.yaml"), off), d => d.Kind == "Pod");
+        }
+        finally
+        {
+            File.Delete(off);
+        }
+    }
+
     [Fact]
     public void ASecretGivenAsAnExtraEnvValue_FailsTheRender()
     {
@@ -254,6 +294,7 @@ public sealed class ChartManifestTests
         }
 
         Assert.Contains(valuesFile == "minimal-values.yaml" ? "not pushed" : "honor_labels: true", notes, StringComparison.Ordinal);
+        Assert.Contains("helm test mw -n monitoring --logs", notes, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -121,105 +121,11 @@ spec:
             {{- toYaml . | nindent 12 }}
           {{- end }}
         spec:
-          restartPolicy: Never
-          {{- with $w.priorityClassName }}
-          priorityClassName: {{ . }}
-          {{- end }}
-          {{- if .serviceAccount }}
-          serviceAccountName: {{ .serviceAccount }}
-          automountServiceAccountToken: true
-          {{- else }}
-          # No Kubernetes API access: no token in the pod.
-          automountServiceAccountToken: false
-          {{- end }}
-          securityContext:
-            {{- toYaml (.podSecurityContext | default $root.Values.podSecurityContext) | nindent 12 }}
-          {{- with $root.Values.imagePullSecrets }}
-          imagePullSecrets:
-            {{- range . }}
-            - name: {{ . }}
-            {{- end }}
-          {{- end }}
-          {{- with $w.nodeSelector }}
-          nodeSelector:
-            {{- toYaml . | nindent 12 }}
-          {{- end }}
-          {{- with $w.tolerations }}
-          tolerations:
-            {{- toYaml . | nindent 12 }}
-          {{- end }}
-          {{- with (.affinity | default $w.affinity) }}
-          affinity:
-            {{- toYaml . | nindent 12 }}
-          {{- end }}
-          containers:
-            - name: {{ .component }}
-              image: {{ include "mailserver-workers.image" (dict "root" $root "w" $w "image" .image) | quote }}
-              imagePullPolicy: {{ $root.Values.image.pullPolicy }}
-              env:
-                {{- include "mailserver-workers.env" (dict "root" $root "w" $w "extraEnv" (.extraEnv | default dict)) | trim | nindent 16 }}
-                {{- range $w.extraEnv }}
-                {{- if and (hasKey . "value") (regexMatch "(Password|ApiKey|Token|PushUrl|Secret)$" .name) }}
-                {{- fail (printf "extraEnv %s is a secret: give it with valueFrom (a secretKeyRef), never as a value" .name) }}
-                {{- end }}
-                {{- end }}
-                {{- with $w.extraEnv }}
-                {{- toYaml . | nindent 16 }}
-                {{- end }}
-              {{- if $w.existingSecret }}
-              envFrom:
-                - secretRef:
-                    name: {{ $w.existingSecret }}
-              {{- end }}
-              securityContext:
-                {{- toYaml (.containerSecurityContext | default $root.Values.containerSecurityContext) | nindent 16 }}
-              resources:
-                {{- toYaml $w.resources | nindent 16 }}
-              volumeMounts:
-                # The workers write nothing but temporary files: /tmp is the only writable place.
-                - name: tmp
-                  mountPath: /tmp
-                {{- if $root.Values.caBundle.configMap }}
-                - name: ca
-                  mountPath: /etc/mailserver-workers/ca
-                  readOnly: true
-                {{- end }}
-                {{- range $key, $ref := $w.secretFiles }}
-                - name: secret-{{ $key | lower | replace "_" "-" }}
-                  mountPath: /var/run/secrets/mailserver-workers/{{ $key }}
-                  subPath: {{ $ref.key }}
-                  readOnly: true
-                {{- end }}
-                {{- with .mounts }}
-                {{- toYaml . | nindent 16 }}
-                {{- end }}
-                {{- with $w.extraVolumeMounts }}
-                {{- toYaml . | nindent 16 }}
-                {{- end }}
-          volumes:
-            - name: tmp
-              emptyDir:
-                sizeLimit: 256Mi
-            {{- if $root.Values.caBundle.configMap }}
-            - name: ca
-              configMap:
-                name: {{ $root.Values.caBundle.configMap }}
-                items:
-                  - key: {{ $root.Values.caBundle.key }}
-                    path: ca.pem
-            {{- end }}
-            {{- range $key, $ref := $w.secretFiles }}
-            - name: secret-{{ $key | lower | replace "_" "-" }}
-              secret:
-                secretName: {{ required (printf "secretFiles.%s.name is required" $key) $ref.name }}
-                defaultMode: 0440
-            {{- end }}
-            {{- with .volumes }}
-            {{- toYaml . | nindent 12 }}
-            {{- end }}
-            {{- with $w.extraVolumes }}
-            {{- toYaml . | nindent 12 }}
-            {{- end }}
+          {{- include "mailserver-workers.podSpec" . | nindent 10 }}
+{{- if $root.Values.helmTest.enabled }}
+---
+{{ include "mailserver-workers.testPod" . }}
+{{- end }}
 {{- end -}}
 
 {{/* Seconds in a .NET TimeSpan value as the workers read it ("00:05:00", "1.02:00:00", "00:00:00.500"), rounded up. */}}
@@ -306,3 +212,134 @@ subjects:
     name: {{ .name }}
     namespace: {{ .root.Release.Namespace }}
 {{- end }}
+
+{{/*
+The pod spec of a worker's run, for its CronJob and its helm test Pod (the same dict as mailserver-workers.cronJob,
+plus "args": the container's arguments).
+*/}}
+{{- define "mailserver-workers.podSpec" -}}
+{{- $root := .root -}}
+{{- $w := .w -}}
+restartPolicy: Never
+{{- with $w.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- if .serviceAccount }}
+serviceAccountName: {{ .serviceAccount }}
+automountServiceAccountToken: true
+{{- else }}
+# No Kubernetes API access: no token in the pod.
+automountServiceAccountToken: false
+{{- end }}
+securityContext:
+  {{- toYaml (.podSecurityContext | default $root.Values.podSecurityContext) | nindent 2 }}
+{{- with $root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+{{- with $w.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $w.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with (.affinity | default $w.affinity) }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+containers:
+  - name: {{ .component }}
+    image: {{ include "mailserver-workers.image" (dict "root" $root "w" $w "image" .image) | quote }}
+    imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+    {{- with .args }}
+    args:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+    env:
+      {{- include "mailserver-workers.env" (dict "root" $root "w" $w "extraEnv" (.extraEnv | default dict)) | trim | nindent 6 }}
+      {{- range $w.extraEnv }}
+      {{- if and (hasKey . "value") (regexMatch "(Password|ApiKey|Token|PushUrl|Secret)$" .name) }}
+      {{- fail (printf "extraEnv %s is a secret: give it with valueFrom (a secretKeyRef), never as a value" .name) }}
+      {{- end }}
+      {{- end }}
+      {{- with $w.extraEnv }}
+      {{- toYaml . | nindent 6 }}
+      {{- end }}
+    {{- if $w.existingSecret }}
+    envFrom:
+      - secretRef:
+          name: {{ $w.existingSecret }}
+    {{- end }}
+    securityContext:
+      {{- toYaml (.containerSecurityContext | default $root.Values.containerSecurityContext) | nindent 6 }}
+    resources:
+      {{- toYaml $w.resources | nindent 6 }}
+    volumeMounts:
+      # The workers write nothing but temporary files: /tmp is the only writable place.
+      - name: tmp
+        mountPath: /tmp
+      {{- if $root.Values.caBundle.configMap }}
+      - name: ca
+        mountPath: /etc/mailserver-workers/ca
+        readOnly: true
+      {{- end }}
+      {{- range $key, $ref := $w.secretFiles }}
+      - name: secret-{{ $key | lower | replace "_" "-" }}
+        mountPath: /var/run/secrets/mailserver-workers/{{ $key }}
+        subPath: {{ $ref.key }}
+        readOnly: true
+      {{- end }}
+      {{- with .mounts }}
+      {{- toYaml . | nindent 6 }}
+      {{- end }}
+      {{- with $w.extraVolumeMounts }}
+      {{- toYaml . | nindent 6 }}
+      {{- end }}
+volumes:
+  - name: tmp
+    emptyDir:
+      sizeLimit: 256Mi
+  {{- if $root.Values.caBundle.configMap }}
+  - name: ca
+    configMap:
+      name: {{ $root.Values.caBundle.configMap }}
+      items:
+        - key: {{ $root.Values.caBundle.key }}
+          path: ca.pem
+  {{- end }}
+  {{- range $key, $ref := $w.secretFiles }}
+  - name: secret-{{ $key | lower | replace "_" "-" }}
+    secret:
+      secretName: {{ required (printf "secretFiles.%s.name is required" $key) $ref.name }}
+      defaultMode: 0440
+  {{- end }}
+  {{- with .volumes }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+  {{- with $w.extraVolumes }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}
+
+{{/*
+The worker's `helm test` Pod: its run's pod spec with --check, which changes nothing (README, "--check").
+*/}}
+{{- define "mailserver-workers.testPod" -}}
+{{- $root := .root -}}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .name }}-check
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "mailserver-workers.labels" (dict "root" $root "component" .component) | nindent 4 }}
+  annotations:
+    helm.sh/hook: test
+    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+spec:
+  {{- include "mailserver-workers.podSpec" (merge (dict "args" (list "--check")) .) | nindent 2 }}
+{{- end -}}
