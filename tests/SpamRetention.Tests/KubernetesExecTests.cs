@@ -158,6 +158,44 @@ public sealed class KubernetesExecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InACluster_TheServiceAccountsTokenAndCa_ReachTheApiServerOverHttps()
+    {
+        // The API server as a pod reaches it: HTTPS at KUBERNETES_SERVICE_HOST:PORT, its certificate (the stack's, for
+        // 127.0.0.1) checked against the mounted ca.crt, the mounted token as bearer.
+        var tls = Path.Join(stack["MAILSTACK_DIR"], "tls");
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Join(tls, "server.pem"), Path.Join(tls, "server.key"));
+        await using var cluster = await KubernetesApiStandIn.StartAsync(certificate);
+        var account = Directory.CreateTempSubdirectory("serviceaccount-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Join(account, "token"), KubernetesApiStandIn.Token);
+            File.Copy(stack.CaFile, Path.Join(account, "ca.crt"));
+            await File.WriteAllTextAsync(Path.Join(account, "namespace"), KubernetesApiStandIn.Namespace);
+            var environment = Environment();
+            environment.Remove("Kubernetes__Kubeconfig");
+            environment["KUBERNETES_SERVICE_HOST"] = "127.0.0.1";
+            environment["KUBERNETES_SERVICE_PORT"] = cluster.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            environment["Retention__MaxDeletePercent"] = "0";
+            await RetentionMailbox.ResetAsync(stack);
+            // The service account where Kubernetes mounts it, in a mount namespace of the worker's own: a tmpfs over
+            // /run there (/var/run is a link to it), so nothing on this machine changes.
+            string[] inPod = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount -t tmpfs tmpfs /run && mkdir -p /run/secrets/kubernetes.io && cp -r \"$0\" /run/secrets/kubernetes.io/serviceaccount && exec \"$@\"", account];
+
+            var run = await WorkerProcess.RunAsync("spam-retention", environment, launcher: inPod);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("Running commands in pod mail/mailserver-0", run.Output, StringComparison.Ordinal);
+            Assert.NotEmpty(cluster.Commands);
+            Assert.Empty(api.Commands);
+        }
+        finally
+        {
+            Directory.Delete(account, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task StreamCutDuringTheExpunge_FailsTheRun_ButTheCountsMatchWhatIsReallyGone()
     {
         var sample = CorpusSample.Take(every: 50, DateTimeOffset.UtcNow);

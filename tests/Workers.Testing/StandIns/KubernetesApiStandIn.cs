@@ -49,7 +49,8 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
     /// <summary>The log requests seen, as their query strings.</summary>
     public ConcurrentQueue<string> LogRequests { get; } = new();
 
-    public static async Task<KubernetesApiStandIn> StartAsync()
+    /// <summary>Starts on plain HTTP, or with <paramref name="certificate"/> on HTTPS as the in-cluster API server is reached.</summary>
+    public static async Task<KubernetesApiStandIn> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var standIn = new KubernetesApiStandIn();
         standIn.app = await LoopbackWebApp.StartAsync(app =>
@@ -58,7 +59,7 @@ public sealed class KubernetesApiStandIn : IAsyncDisposable
             app.MapGet("/api/v1/namespaces/{ns}/pods", standIn.ListPods);
             app.MapGet("/api/v1/namespaces/{ns}/pods/{pod}/log", standIn.ReadLog);
             app.Map("/api/v1/namespaces/{ns}/pods/{pod}/exec", (Func<HttpContext, string, string, Task>)standIn.ExecAsync);
-        });
+        }, certificate);
         return standIn;
     }
 
