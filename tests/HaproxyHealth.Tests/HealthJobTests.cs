@@ -179,6 +179,7 @@ public sealed class HealthJobTests
     [InlineData("Targets__smtp__MinSuccessRatio", "1.5", "Targets__smtp__MinSuccessRatio: The field MinSuccessRatio must be between 0 and 1.")]
     [InlineData("Targets__smtp__Atempts", "3", "Targets__smtp__Atempts: unknown key")]
     [InlineData("HAProxy__StatsUrl", "ftp://haproxy/stats", "HAProxy__StatsUrl: must be an absolute http:// or https:// URL")]
+    [InlineData("HAProxy__StatsSocket", "/run/haproxy-admin-socket-haproxy-admin-socket-haproxy-admin-socket-haproxy-admin-socket-haproxy-admin-socket-x.sock", "HAProxy__StatsSocket: is 116 bytes long, more than a Unix socket path can be (107); use a shorter path or a link to it")]
     [InlineData("PostfixLog__Enabled", "true", "Kubernetes__Namespace")]
     public async Task ABadKey_Exits2_WithOneLineNamingIt(string key, string value, string expected)
     {

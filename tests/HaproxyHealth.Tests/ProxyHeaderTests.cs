@@ -65,17 +65,22 @@ public sealed class ProxyHeaderTests
     }
 
     [Fact]
-    public async Task TheV1Line_IsWhatTheProberSends_FirstThingOnTheConnection()
+    public async Task TheV1Line_IsWhatTheProberSends_FirstThingOnTheConnection_WithTheDestinationItWasGiven()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var target = new TargetOptions { Host = "127.0.0.1", Port = port, Proxy = ProxyVersion.V1, Protocol = PathProtocol.Tcp, ProxySourceAddress = "198.51.100.23", ProxySourcePort = 51234 };
+        // The destination the header claims, given (as behind a NodePort: the address the client dialled, not the pod's).
+        var target = new TargetOptions
+        {
+            Host = "127.0.0.1", Port = port, Proxy = ProxyVersion.V1, Protocol = PathProtocol.Tcp, ProxySourceAddress = "198.51.100.23", ProxySourcePort = 51234,
+            ProxyDestinationAddress = "192.0.2.25", ProxyDestinationPort = 25,
+        };
         var prober = HealthParts.Prober();
 
         var attempt = prober.AttemptAsync(target, CancellationToken.None);
         using var accepted = await listener.AcceptTcpClientAsync();
-        var expected = System.Text.Encoding.ASCII.GetBytes($"PROXY TCP4 198.51.100.23 127.0.0.1 51234 {port}\r\n");
+        var expected = System.Text.Encoding.ASCII.GetBytes("PROXY TCP4 198.51.100.23 192.0.2.25 51234 25\r\n");
         var received = new byte[expected.Length];
         await accepted.GetStream().ReadExactlyAsync(received);
 

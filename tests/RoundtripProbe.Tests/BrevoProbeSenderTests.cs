@@ -57,6 +57,23 @@ public sealed class BrevoProbeSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheMarkerHeaderAndSenderName_AreTheOnesConfigured()
+    {
+        var environment = Environment();
+        environment["Probe__MarkerHeader"] = "X-Ops-Roundtrip";
+        environment["Probe__FromName"] = "Ops Desk Probe";
+
+        var run = await ProbeEnvironment.RunAsync(environment);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var body = Assert.Single(brevo.SentBodies);
+        Assert.Equal("Ops Desk Probe", body.GetProperty("sender").GetProperty("name").GetString());
+        Assert.Equal(body.GetProperty("subject").GetString(), body.GetProperty("headers").GetProperty("X-Ops-Roundtrip").GetString());
+        Assert.False(body.GetProperty("headers").TryGetProperty("X-E2E-Probe-Id", out _));
+        Assert.Contains("seen in INBOX", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BlockedRecipient_IsUnblockedBeforeTheSend()
     {
         brevo.Blocked[stack.ProbeUser] = true;
