@@ -1,4 +1,3 @@
-using MailserverWorkers.Shared.Commands;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Native;
 using Microsoft.Extensions.Options;
@@ -9,20 +8,20 @@ namespace MailserverWorkers.BackupRunner;
 /// <c>--check</c> of backup-runner: rsync starts, each source is a folder the runner may list, the destination is a
 /// folder it may write to (access(2): nothing is written there, not even the lock file).
 /// </summary>
-public sealed class BackupCheck(IOptions<BackupOptions> options) : IWorkerCheck
+public sealed class BackupCheck(IOptions<BackupOptions> options, Rsync rsync) : IWorkerCheck
 {
     public IEnumerable<CheckStep> Steps()
     {
         var settings = options.Value;
         yield return new($"rsync (Backup__RsyncPath={settings.RsyncPath}) runs", async ct =>
         {
-            using var rsync = StartRsync(settings.RsyncPath);
+            using var version = rsync.Start(["--version"]);
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bounded.CancelAfter(TimeSpan.FromSeconds(10));
-            var code = await rsync.WaitForExitAsync(bounded.Token);
+            var code = await version.WaitForExitAsync(bounded.Token);
             if (code != 0)
             {
-                throw new BackupFailedException($"rsync --version exited {code}: {(await rsync.StandardError.ReadToEndAsync(ct)).Trim()}");
+                throw new BackupFailedException($"rsync --version exited {code}: {(await version.StandardError.ReadToEndAsync(ct)).Trim()}");
             }
         });
         foreach (var (name, path) in settings.OrderedSources())
@@ -49,17 +48,5 @@ public sealed class BackupCheck(IOptions<BackupOptions> options) : IWorkerCheck
 
             return Task.CompletedTask;
         });
-    }
-
-    private static ChildProcess StartRsync(string program)
-    {
-        try
-        {
-            return ChildProcess.Start(program, ["--version"]);
-        }
-        catch (CommandFailedException e)
-        {
-            throw new BackupFailedException($"cannot start rsync (Backup__RsyncPath={program}): {e.InnerException?.Message ?? e.Message}", e);
-        }
     }
 }

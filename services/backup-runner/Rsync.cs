@@ -51,19 +51,25 @@ public sealed class Rsync(IOptions<BackupOptions> options, TimeProvider time, IL
     }
 
     /// <summary>Runs rsync with <paramref name="arguments"/>; <paramref name="label"/> names the copy in log lines.</summary>
+    /// <summary>Starts <c>Backup__RsyncPath</c> with <paramref name="arguments"/> (C locale, the minimal child environment); one that cannot start is named by its key.</summary>
+    public ChildProcess Start(IReadOnlyList<string> arguments)
+    {
+        var path = options.Value.RsyncPath;
+        try
+        {
+            return ChildProcess.Start(path, arguments, new Dictionary<string, string> { ["LC_ALL"] = "C" });
+        }
+        catch (CommandFailedException e)
+        {
+            throw new BackupFailedException($"cannot start rsync (Backup__RsyncPath={path}): {e.InnerException?.Message ?? e.Message}", e);
+        }
+    }
+
     public async Task<RsyncResult> RunAsync(string label, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var settings = options.Value;
-        ChildProcess process;
-        try
-        {
-            process = ChildProcess.Start(settings.RsyncPath, arguments, new Dictionary<string, string> { ["LC_ALL"] = "C" });
-        }
-        catch (CommandFailedException e)
-        {
-            throw new BackupFailedException($"cannot start rsync (Backup__RsyncPath={settings.RsyncPath}): {e.InnerException?.Message ?? e.Message}", e);
-        }
+        var process = Start(arguments);
 
         // Disposed before rsync exited (cancelled, failed): its sender, generator and receiver are one tree, and none
         // of them may keep writing after we stop.

@@ -103,9 +103,9 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
         try
         {
             using var client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, AnySessionSize, cancellationToken);
-            if (!client.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+            if (NoUidPlus(client) is { } refusal)
             {
-                return new DeleteResult(new HashSet<string>(), $"{Imap.Host} has no UIDPLUS: refusing to EXPUNGE, which would also remove mail other clients marked \\Deleted");
+                return new DeleteResult(new HashSet<string>(), refusal);
             }
 
             var folder = await OpenAsync(client, FolderAccess.ReadWrite, cancellationToken);
@@ -136,9 +136,9 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
     {
         using var client = await ImapSession.ConnectAsync(Imap, tlsOptions.Value, AnySessionSize, cancellationToken);
         await OpenAsync(client, FolderAccess.ReadOnly, cancellationToken);
-        if (!client.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+        if (NoUidPlus(client) is { } refusal)
         {
-            throw new RetentionFailedException($"{Imap.Host} has no UIDPLUS: a run would refuse to EXPUNGE");
+            throw new RetentionFailedException($"a run would refuse: {refusal}");
         }
 
         await Bounded("IMAP LOGOUT", ct => client.DisconnectAsync(true, ct), cancellationToken);
@@ -210,6 +210,11 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
         await Bounded($"IMAP SELECT {Mailbox}", ct => folder.OpenAsync(access, ct), cancellationToken);
         return folder;
     }
+
+    /// <summary>Why this server's mail may not be expunged by UID (no UIDPLUS), or null.</summary>
+    private string? NoUidPlus(ImapClient client) => client.Capabilities.HasFlag(ImapCapabilities.UidPlus)
+        ? null
+        : $"{Imap.Host} has no UIDPLUS: refusing to EXPUNGE, which would also remove mail other clients marked \\Deleted";
 
     private static string Identity(IMailFolder folder) => $"UIDVALIDITY {folder.UidValidity}";
 

@@ -22,12 +22,12 @@ public static class ConfigurationFile
 
         var kind = status.Type switch
         {
-            0x8000 => null,
-            0x4000 => key.EndsWith("File", StringComparison.Ordinal) ? "a folder, not a file (name the key's file inside it)" : "a folder, not a file",
-            0x1000 => "a FIFO, not a file",
-            0xC000 => "a socket, not a file",
-            0x2000 => "a character device, not a file",
-            0x6000 => "a block device, not a file",
+            StatxBuffer.RegularFileType => null,
+            StatxBuffer.DirectoryType => key.EndsWith("File", StringComparison.Ordinal) ? "a folder, not a file (name the key's file inside it)" : "a folder, not a file",
+            StatxBuffer.FifoType => "a FIFO, not a file",
+            StatxBuffer.SocketType => "a socket, not a file",
+            StatxBuffer.CharacterDeviceType => "a character device, not a file",
+            StatxBuffer.BlockDeviceType => "a block device, not a file",
             _ => "not a regular file",
         };
         if (kind is not null)

@@ -28,10 +28,13 @@ public struct StatxBuffer
     [FieldOffset(136)] public uint DeviceMajor;
     [FieldOffset(140)] public uint DeviceMinor;
 
+    /// <summary>Values of <see cref="Type"/> (S_IFREG, S_IFDIR, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK).</summary>
+    public const int RegularFileType = 0x8000, DirectoryType = 0x4000, FifoType = 0x1000, SocketType = 0xC000, CharacterDeviceType = 0x2000, BlockDeviceType = 0x6000;
+
     /// <summary>The file type bits of <see cref="Mode"/> (S_IFMT).</summary>
     public readonly int Type => Mode & 0xF000;
 
-    public readonly bool IsRegularFile => Type == 0x8000;
+    public readonly bool IsRegularFile => Type == RegularFileType;
 
     public readonly DateTimeOffset ModifiedAt => DateTimeOffset.FromUnixTimeSeconds(ModifiedSeconds).AddTicks(ModifiedNanoseconds / 100);
 
