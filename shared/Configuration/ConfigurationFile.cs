@@ -12,27 +12,38 @@ public static class ConfigurationFile
     /// <summary>Throws <see cref="WorkerConfigurationException"/> unless <paramref name="path"/> is a regular file.</summary>
     public static void RequireRegular(string key, string path)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        if (Problem(path, key.EndsWith("File", StringComparison.Ordinal)) is { } problem)
+        {
+            throw new WorkerConfigurationException($"{key}: {problem}");
+        }
+    }
+
+    /// <summary>
+    /// Why <paramref name="path"/> is not a regular file one may read (<c>'/x' is a FIFO, not a file</c>), or null; for
+    /// validators, which add the key themselves. <paramref name="secretFileKey"/>: the key is a <c>&lt;Key&gt;File</c>,
+    /// whose folder is most likely a mounted Secret.
+    /// </summary>
+    public static string? Problem(string path, bool secretFileKey = false)
+    {
         ArgumentNullException.ThrowIfNull(path);
         if (Libc.Statx(Libc.AtFdcwd, path, 0, StatxBuffer.BasicStats, out var status) != 0)
         {
-            throw new WorkerConfigurationException(System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Libc.ENOENT
-                ? $"{key}: file '{path}' does not exist"
-                : $"{key}: file '{path}' cannot be read: {Libc.LastError()}");
+            return System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Libc.ENOENT
+                ? $"file '{path}' does not exist"
+                : $"file '{path}' cannot be read: {Libc.LastError()}";
         }
 
         var kind = status.Type switch
         {
             StatxBuffer.RegularFileType => null,
-            StatxBuffer.DirectoryType => key.EndsWith("File", StringComparison.Ordinal) ? "a folder, not a file (name the key's file inside it)" : "a folder, not a file",
+            StatxBuffer.DirectoryType => secretFileKey ? "a folder, not a file (name the key's file inside it)" : "a folder, not a file",
             StatxBuffer.FifoType => "a FIFO, not a file",
             StatxBuffer.SocketType => "a socket, not a file",
             StatxBuffer.CharacterDeviceType => "a character device, not a file",
             StatxBuffer.BlockDeviceType => "a block device, not a file",
             _ => "not a regular file",
         };
-        if (kind is not null)
-        {
-            throw new WorkerConfigurationException($"{key}: '{path}' is {kind}");
-        }
+        return kind is null ? null : $"'{path}' is {kind}";
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.Shared.Kubernetes;
 
@@ -27,9 +28,10 @@ public sealed class KubernetesOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!string.IsNullOrEmpty(Kubeconfig) && !File.Exists(Kubeconfig))
+        // A FIFO here would block the worker when the client is first made, with no bound.
+        if (!string.IsNullOrEmpty(Kubeconfig) && ConfigurationFile.Problem(Kubeconfig) is { } problem)
         {
-            yield return new ValidationResult($"file '{Kubeconfig}' does not exist", [nameof(Kubeconfig)]);
+            yield return new ValidationResult(problem, [nameof(Kubeconfig)]);
         }
     }
 

@@ -39,9 +39,13 @@ public static class KubernetesServiceCollectionExtensions
         var path = Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } list
             ? list.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? ""
             : Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
-        return File.Exists(path)
-            ? path
-            : throw new WorkerConfigurationException(
+        if (!File.Exists(path))
+        {
+            throw new WorkerConfigurationException(
                 $"{KubernetesOptions.SectionName}__Kubeconfig: not set, not in a cluster (no service account), and no kubeconfig at '{path}'");
+        }
+
+        ConfigurationFile.RequireRegular($"{KubernetesOptions.SectionName}__Kubeconfig (not set; the user's kubeconfig)", path);
+        return path;
     }
 }

@@ -44,6 +44,26 @@ public sealed class ConfigurationFileTests : IDisposable
     }
 
     [Fact]
+    public async Task AKubeconfigThatIsAFifo_IsOneLine_InsteadOfAWorkerBlockedOnItsFirstApiCall()
+    {
+        var fifo = await MakeAsync("fifo");
+        var environment = new Dictionary<string, string>
+        {
+            ["Retention__Backend"] = "dovecot",
+            ["Retention__User"] = "spam@example.test",
+            ["Dovecot__Runner"] = "kubernetes",
+            ["Kubernetes__Namespace"] = "mail",
+            ["Kubernetes__LabelSelector"] = "app=mailserver",
+            ["Kubernetes__Kubeconfig"] = fifo,
+        };
+
+        var run = await WorkerProcess.RunAsync("spam-retention", environment, timeout: TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"spam-retention: configuration invalid: Kubernetes__Kubeconfig: '{fifo}' is a FIFO, not a file", Assert.Single(run.Lines));
+    }
+
+    [Fact]
     public async Task AConfigTheWorkerMayNotRead_IsOneLine_NotAStackTrace()
     {
         var path = Path.Join(folder, "config.json");
