@@ -29,7 +29,7 @@ foreach (var (side, fault) in new (string, PeerFault?)[]
     ("imap", new("SEARCH", EndlessLines)),
 })
 {
-    var mailbox = new ScriptedMailbox(TimeSpan.FromMilliseconds(500));
+    var mailbox = new ScriptedMailbox();
     await using var smtp = new ScriptedSmtpServer(side == "smtp" ? fault : null, mailbox);
     await using var imap = new ScriptedImapServer(side == "imap" ? fault : null, mailbox);
     var result = await RunAsync(probe, new()

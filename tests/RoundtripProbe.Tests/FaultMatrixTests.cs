@@ -117,7 +117,7 @@ public sealed class FaultMatrixTests
 
     private static async Task<(WorkerRun Run, TimeSpan Elapsed, UptimeKumaStandIn Kuma, ScriptedMailbox Mailbox)> RunAsync(PeerFault? smtpFault, PeerFault? imapFault)
     {
-        var mailbox = new ScriptedMailbox(deliveryDelay: TimeSpan.FromMilliseconds(500));
+        var mailbox = new ScriptedMailbox();
         await using var smtp = new ScriptedSmtpServer(smtpFault, mailbox);
         await using var imap = new ScriptedImapServer(imapFault, mailbox);
         var kuma = await UptimeKumaStandIn.StartAsync();

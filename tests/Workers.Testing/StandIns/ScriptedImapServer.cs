@@ -7,7 +7,8 @@ namespace MailserverWorkers.Testing.StandIns;
 /// <summary>
 /// A fake IMAP server the tests make on 127.0.0.1, for faults the real Dovecot will not produce on demand. It speaks
 /// enough IMAP4rev1 (IDLE, UIDPLUS) for a whole round trip: any login, a folder INBOX holding the one message of a
-/// <see cref="ScriptedMailbox"/> as UID 1 (every SEARCH finds it while it is there; IDLE reports its arrival), no
+/// <see cref="ScriptedMailbox"/> as UID 1 (it arrives 100 ms into an IDLE, which reports it; every later SEARCH finds
+/// it while it is there), no
 /// other folder; except at the step where <see cref="Fault"/> plays instead of the answer (<c>greeting</c>, a verb
 /// after any <c>UID</c>, or <c>DONE</c> for the end of IDLE); a lie at <c>SEARCH</c> finds nothing.
 /// </summary>
@@ -129,8 +130,14 @@ public sealed class ScriptedImapServer : LoopbackTcpServer
         await say("+ idling");
         var told = mailbox.Subject is not null;
         var done = reader.ReadLineAsync(cancellationToken).AsTask();
+        var arrival = Task.Delay(100, cancellationToken);
         while (!done.IsCompleted)
         {
+            if (arrival.IsCompleted)
+            {
+                mailbox.ArriveWhileIdling();
+            }
+
             if (!told && mailbox.Subject is not null)
             {
                 await say("* 1 EXISTS");

@@ -2,27 +2,26 @@ namespace MailserverWorkers.Testing.StandIns;
 
 /// <summary>
 /// The one message a <see cref="ScriptedSmtpServer"/> accepted and a <see cref="ScriptedImapServer"/> serves, so a round
-/// trip can run through the scripted peers alone: UID 1 while it is there, gone once expunged. A delivery becomes
-/// visible after <see cref="DeliveryDelay"/>, as a real server's queue takes a moment: a client that looks once
-/// right after the send then has to wait for it (IDLE).
+/// trip can run through the scripted peers alone: UID 1 while it is there, gone once expunged. An accepted message
+/// stays in the queue until a client idles (<see cref="ArriveWhileIdling"/>), as mail that arrives while the probe
+/// waits: the probe's first SEARCH after the send always finds nothing and the arrival always comes through IDLE,
+/// whatever the machine's load (a delay in time let a slow run find the mail by SEARCH and never reach IDLE).
 /// </summary>
-public sealed class ScriptedMailbox(TimeSpan deliveryDelay = default)
+public sealed class ScriptedMailbox
 {
     private readonly Lock gate = new();
+    private string? queued;
     private string? subject;
-    private DateTimeOffset visibleFrom;
     private int expunged;
 
-    public TimeSpan DeliveryDelay { get; } = deliveryDelay;
-
-    /// <summary>The accepted message's Subject; null before a message arrived and after it was expunged.</summary>
+    /// <summary>The delivered message's Subject; null before it arrived and after it was expunged.</summary>
     public string? Subject
     {
         get
         {
             lock (gate)
             {
-                return DateTimeOffset.UtcNow >= visibleFrom ? subject : null;
+                return subject;
             }
         }
     }
@@ -34,8 +33,17 @@ public sealed class ScriptedMailbox(TimeSpan deliveryDelay = default)
     {
         lock (gate)
         {
-            subject = messageSubject;
-            visibleFrom = DateTimeOffset.UtcNow + DeliveryDelay;
+            queued = messageSubject;
+        }
+    }
+
+    /// <summary>Delivers the queued message, if any: called by the IMAP peer once a client idles.</summary>
+    public void ArriveWhileIdling()
+    {
+        lock (gate)
+        {
+            subject ??= queued;
+            queued = null;
         }
     }
 
