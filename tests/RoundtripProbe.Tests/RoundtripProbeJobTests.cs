@@ -253,35 +253,54 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WhatTheReceivingServerSaysOfSpfDkimAndDmarc_IsPushed_FromTheRealMail()
+    public async Task WhatTheReceivingServerSaysOfSpfDkimAndDmarc_IsPushed_FromRspamdsRealHeaders()
     {
-        // The stack's Rspamd stand-in adds Authentication-Results (all pass) to mail for authenticated@, which the
-        // catch-all delivers to spam@'s INBOX; mail to probe@ gets none.
+        // Through the stack's outside relay: Rspamd signs the mail (DKIM, example.test's key), the relay hands it to
+        // port 25 from 127.0.0.1, where Rspamd checks SPF, DKIM and DMARC against Unbound's records and adds
+        // Authentication-Results and X-Spamd-Result. A submission to the server itself gets neither (authenticated).
         var environment = Environment();
-        environment["Probe__To"] = "authenticated@" + stack.Domain;
-        environment["Imap__Username"] = stack.SpamUser;
-        environment["Imap__Password"] = stack.SpamPassword;
+        environment["Smtp__Port"] = stack.RelayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var authenticated = await ProbeEnvironment.RunAsync(environment);
+        var relayed = await ProbeEnvironment.RunAsync(environment);
         environment["Probe__AuthServId"] = "other.example";
         var otherServer = await ProbeEnvironment.RunAsync(environment);
-        var plain = await ProbeEnvironment.RunAsync(Environment());
+        var submitted = await ProbeEnvironment.RunAsync(Environment());
 
-        Assert.True(authenticated.ExitCode == 0, authenticated.ToString());
-        Assert.Equal(1, authenticated.LoggedMetric("email_roundtrip_spf_pass"));
-        Assert.Equal(1, authenticated.LoggedMetric("email_roundtrip_dkim_pass"));
-        Assert.Equal(1, authenticated.LoggedMetric("email_roundtrip_dmarc_pass"));
+        Assert.True(relayed.ExitCode == 0, relayed.ToString());
+        Assert.Equal(1, relayed.LoggedMetric("email_roundtrip_spf_pass"));
+        Assert.Equal(1, relayed.LoggedMetric("email_roundtrip_dkim_pass"));
+        Assert.Equal(1, relayed.LoggedMetric("email_roundtrip_dmarc_pass"));
+        // Rspamd's score of a mail that passes all three: its DMARC_POLICY_ALLOW, R_DKIM_ALLOW and R_SPF_ALLOW are
+        // negative scores, so a score read from X-Spamd-Result is below zero (a missing one is no metric at all).
+        Assert.True(relayed.LoggedMetric("email_roundtrip_spam_score") < 0, relayed.ToString());
         // A header from another authserv-id than the one named is not believed.
         Assert.True(otherServer.ExitCode == 0, otherServer.ToString());
         Assert.DoesNotContain("email_roundtrip_spf_pass", otherServer.Output, StringComparison.Ordinal);
-        Assert.True(plain.ExitCode == 0, plain.ToString());
-        Assert.DoesNotContain("email_roundtrip_spf_pass", plain.Output, StringComparison.Ordinal);
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        Assert.DoesNotContain("email_roundtrip_spf_pass", submitted.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("email_roundtrip_spam_score", submitted.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MailRspamdRejects_FailsAtSend_WithRspamdsReply()
+    {
+        // The stack's Rspamd rejects mail to reject@ (its "reject" action, through the milter): a 554 to the sender.
+        var environment = Environment();
+        environment["Probe__To"] = "reject@" + stack.Domain;
+
+        var run = await ProbeEnvironment.RunAsync(environment);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("failed at stage send: SMTP submission of e2e-probe-", run.Output);
+        Assert.Contains("server replied 554 5.7.1 mailstack: mail to reject@ is rejected", run.Output);
+        Assert.StartsWith("send failed:", Assert.Single(kuma.Heartbeats).Message);
     }
 
     [Fact]
     public async Task MailClassifiedAsSpam_IsItsOwnOutcome_ExitCode3()
     {
-        // The stack's Rspamd stand-in marks mail to junk@ as spam; the catch-all takes it to spam@, Sieve into Junk.
+        // The stack's Rspamd junks mail to junk@ (its "add header" action: X-Spam: Yes); the catch-all takes it to
+        // spam@, the Sieve rule into Junk.
         var environment = Environment();
         environment["Probe__To"] = "junk@" + stack.Domain;
         environment["Imap__Username"] = stack.SpamUser;

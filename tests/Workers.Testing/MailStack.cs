@@ -23,6 +23,9 @@ public sealed class MailStack
     public int SubmissionsPort => int.Parse(this["MAILSTACK_SUBMISSIONS_PORT"]);
     public int ImapPort => int.Parse(this["MAILSTACK_IMAP_PORT"]);
     public int ImapsPort => int.Parse(this["MAILSTACK_IMAPS_PORT"]);
+
+    /// <summary>An outside provider's submission port: its mail is signed by Rspamd and enters port 25 from outside.</summary>
+    public int RelayPort => int.Parse(this["MAILSTACK_RELAY_PORT"]);
     public Uri PushgatewayUrl => new(this["MAILSTACK_PUSHGATEWAY_URL"]);
     public Uri PrometheusUrl => new(this["MAILSTACK_PROMETHEUS_URL"]);
     public string CaFile => this["MAILSTACK_CA_FILE"];
