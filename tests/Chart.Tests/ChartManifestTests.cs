@@ -34,6 +34,7 @@ public sealed class ChartManifestTests
                 "Role" => JsonSerializer.Deserialize<V1Role>(json, Strict),
                 "RoleBinding" => JsonSerializer.Deserialize<V1RoleBinding>(json, Strict),
                 "ConfigMap" => JsonSerializer.Deserialize<V1ConfigMap>(json, Strict),
+                "NetworkPolicy" => JsonSerializer.Deserialize<V1NetworkPolicy>(json, Strict),
                 // Custom resources: no typed model in KubernetesClient; their own tests check them.
                 "PrometheusRule" or "ExternalSecret" => document.Object,
                 _ => throw new Xunit.Sdk.XunitException($"{document.Source}: unexpected kind '{document.Kind}'"),
@@ -212,6 +213,42 @@ public sealed class ChartManifestTests
         var minimal = CronJobs("minimal-values.yaml");
         Assert.All(minimal, c => Assert.Null(c.Spec.JobTemplate.Spec.Template.Spec.PriorityClassName));
         Assert.All(minimal, c => Assert.DoesNotContain(c.Spec.JobTemplate.Spec.Template.Spec.Volumes, v => v.Name == "extra-ca"));
+    }
+
+    [Fact]
+    public void NetworkPolicies_SelectEachWorkersPods_NoIngress_EgressToDnsAndWhatIsListed_AndOnlyWhenEnabled()
+    {
+        var documents = Render("full-values.yaml");
+        var policies = documents.Where(d => d.Kind == "NetworkPolicy").Select(d => Parse<V1NetworkPolicy>(d)).ToDictionary(p => p.Metadata.Name);
+        // The labels of every pod the chart makes: each run's (the CronJob's template) and each helm test's.
+        var pods = documents.Where(d => d.Kind == "Pod").Select(d => Parse<V1Pod>(d).Metadata.Labels)
+            .Concat(documents.Where(d => d.Kind == "CronJob").Select(d => Parse<V1CronJob>(d).Spec.JobTemplate.Spec.Template.Metadata.Labels))
+            .ToList();
+
+        Assert.Equal(["mail-workers-backup-runner", "mail-workers-haproxy-health", "mail-workers-roundtrip-probe", "mail-workers-spam-retention"], policies.Keys.Order(StringComparer.Ordinal));
+        // Every run's pod and every helm test pod is selected by exactly one policy, its worker's.
+        Assert.NotEmpty(pods);
+        foreach (var pod in pods)
+        {
+            var selecting = policies.Values.Where(p => p.Spec.PodSelector.MatchLabels.All(l => pod.TryGetValue(l.Key, out var v) && v == l.Value)).ToList();
+            var policy = Assert.Single(selecting);
+            Assert.Equal(pod["app.kubernetes.io/component"], policy.Spec.PodSelector.MatchLabels["app.kubernetes.io/component"]);
+        }
+
+        foreach (var policy in policies.Values)
+        {
+            Assert.Equal(["Ingress", "Egress"], policy.Spec.PolicyTypes);
+            Assert.Null(policy.Spec.Ingress);
+            var dns = policy.Spec.Egress[0];
+            Assert.Equal("kube-dns", Assert.Single(dns.To).PodSelector.MatchLabels["k8s-app"]);
+            Assert.Equal([("UDP", "53"), ("TCP", "53")], dns.Ports.Select(p => (p.Protocol, p.Port.Value)));
+            Assert.Equal("9091", Assert.Single(policy.Spec.Egress[1].Ports).Port.Value);
+        }
+
+        // The worker's own rule goes to its policy alone.
+        Assert.Equal("10.96.0.1/32", Assert.Single(policies["mail-workers-spam-retention"].Spec.Egress[2].To).IpBlock.Cidr);
+        Assert.All(policies.Values.Where(p => p.Metadata.Name != "mail-workers-spam-retention"), p => Assert.Equal(2, p.Spec.Egress.Count));
+        Assert.DoesNotContain(Render("minimal-values.yaml"), d => d.Kind == "NetworkPolicy");
     }
 
     [Theory]
