@@ -31,6 +31,17 @@ internal sealed class CountingSmtpPeer : LoopbackTcpServer
         {
         }
 
+        // A connection stops counting before its last answer goes out (221, or the refusal): the client may open the
+        // next one as soon as that answer arrives, before this continuation would run again on a loaded machine.
+        var counted = 1;
+        void Closing()
+        {
+            if (Interlocked.Exchange(ref counted, 0) == 1)
+            {
+                Interlocked.Decrement(ref open);
+            }
+        }
+
         try
         {
             await Task.Delay(300, cancellationToken);
@@ -39,6 +50,7 @@ internal sealed class CountingSmtpPeer : LoopbackTcpServer
             async Task Say(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), cancellationToken);
             if (refuseEverySecond && number % 2 == 0)
             {
+                Closing();
                 await Say("554 5.7.1 peer.example: no service for you");
                 return;
             }
@@ -48,6 +60,7 @@ internal sealed class CountingSmtpPeer : LoopbackTcpServer
             {
                 if (line.StartsWith("QUIT", StringComparison.OrdinalIgnoreCase))
                 {
+                    Closing();
                     await Say("221 2.0.0 Bye");
                     return;
                 }
@@ -57,7 +70,7 @@ internal sealed class CountingSmtpPeer : LoopbackTcpServer
         }
         finally
         {
-            Interlocked.Decrement(ref open);
+            Closing();
         }
     }
 }

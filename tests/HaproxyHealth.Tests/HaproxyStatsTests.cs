@@ -19,7 +19,7 @@ public sealed class HaproxyStatsTests
         var fromSocket = HaproxyServerStatus.ParseCsv(await new HaproxyStatsSocket(options).ReadCsvAsync(CancellationToken.None));
         var fromPage = HaproxyServerStatus.ParseCsv(await new HaproxyStatsPage(http, options).ReadCsvAsync(CancellationToken.None));
 
-        string[] expected = ["imap/dovecot", "imaps/dovecot", "smtp/postfix", "submission/postfix", "submission_broken/postfix"];
+        string[] expected = ["imap/dovecot", "imaps/dovecot", "smtp/postfix", "submission/postfix", "submission_broken/postfix", "submissions/postfix"];
         Assert.Equal(expected, fromSocket.Select(s => $"{s.Backend}/{s.Server}").Order(StringComparer.Ordinal));
         Assert.Equal(expected, fromPage.Select(s => $"{s.Backend}/{s.Server}").Order(StringComparer.Ordinal));
         Assert.All(fromSocket.Where(s => s.Backend is "smtp" or "imap"), s => Assert.Equal(("UP", "L4OK"), (s.Status, s.CheckStatus)));
