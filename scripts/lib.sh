@@ -144,6 +144,17 @@ bind_into_root() {
   mkdir -p "$root/dev/shm"; mount -t tmpfs tmpfs "$root/dev/shm"; mounted+=("$root/dev/shm")
 }
 
+# remove_root DIR: deletes a root this project built, refusing while anything is still mounted at or below it (a bind
+# mount of the same disk would be crossed even by rm --one-file-system: the SDK's and NuGet's are this machine's own).
+remove_root() {
+  local dir=$1
+  if awk -v r="$dir" '$2 == r || index($2, r "/") == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+    echo "error: $dir still has mounts below it (see /proc/mounts): not deleted; unmount them first" >&2
+    return 1
+  fi
+  rm -rf --one-file-system "$dir"
+}
+
 # unbind_root MOUNTS-ARRAY-NAME: undoes bind_into_root, last first; fails when a mount is left (never delete then:
 # the SDK and NuGet folders are this machine's own).
 unbind_root() {
