@@ -164,3 +164,13 @@ unbind_root() {
   mounted=()
   return $busy
 }
+
+# test_count LOG Passed|Failed: the sum of that figure over every "Total:" line dotnet test wrote into LOG.
+test_count() {
+  awk -F"$2: *" '/Total: / { split($2, a, ","); s += a[1] } END { print s + 0 }' "$1"
+}
+
+# failed_tests LOG: each failed test in LOG with its message and the first lines of its trace (what CI's tail shows).
+failed_tests() {
+  grep -E -A 14 '^\s+Failed [A-Za-z]' "$1" | cut -c1-400 | head -300 || echo "(none named: the test run itself failed; see above)"
+}
