@@ -19,7 +19,7 @@ def main(root, count):
     for i in range(count):
         user = f"user{i % users:02d}"
         folder = folders[(i // users) % len(folders)]
-        maildir = os.path.join(root, "example.test", user, "Maildir", folder)
+        maildir = os.path.join(root, "example.test", user, folder)
         sub = "new" if i % 7 == 0 else "cur"
         if not os.path.isdir(os.path.join(maildir, "tmp")):
             for d in ("cur", "new", "tmp"):
@@ -31,7 +31,7 @@ def main(root, count):
         with open(path, "wb") as f:
             f.write(block[start:start + size])
         if i % 50 == 0:
-            archive = os.path.join(root, "example.test", user, "Maildir", ".Archive", "cur")
+            archive = os.path.join(root, "example.test", user, ".Archive", "cur")
             os.makedirs(archive, exist_ok=True)
             os.link(path, os.path.join(archive, f"copy-{i}:2,S"))
         if i < users * len(folders):

@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using MailserverWorkers.Testing;
 
 // bench/roundtrip: figures for the published roundtrip-probe on the local stack.
-//  - detection lag: Dovecot moving the mail into Maildir/new (inotify) to the probe's "seen" log line (UTC ms);
+//  - detection lag: Dovecot moving the mail into the Maildir's new/ (inotify) to the probe's "seen" log line (UTC ms);
 //  - the whole round trip: process start to exit, and the probe's own "delivered in" figure;
 //  - process start to the first SMTP command: a loopback relay in front of submission timestamps the client's first byte;
 //  - peak RSS: getrusage(RUSAGE_CHILDREN).ru_maxrss, the largest probe process of the run.

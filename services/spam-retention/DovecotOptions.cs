@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Commands;
 
 namespace MailserverWorkers.SpamRetention;
 
@@ -8,7 +9,7 @@ public sealed class DovecotOptions
     public const string SectionName = "Dovecot";
 
     /// <summary><c>local</c> (a doveadm beside the worker) or <c>kubernetes</c> (exec into the mail server's pod).</summary>
-    public DoveadmRunnerKind Runner { get; set; } = DoveadmRunnerKind.Local;
+    public CommandRunnerKind Runner { get; set; } = CommandRunnerKind.Local;
 
     /// <summary>The doveadm program (default doveadm, found on PATH).</summary>
     [Required]

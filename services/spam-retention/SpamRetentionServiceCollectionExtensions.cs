@@ -29,9 +29,7 @@ public static class SpamRetentionServiceCollectionExtensions
             services.AddWorkerOptions<ImapOptions>(ImapOptions.SectionName);
         }
 
-        services.AddSingleton<ICommandRunner>(sp => sp.GetRequiredService<IOptions<DovecotOptions>>().Value.Runner == DoveadmRunnerKind.Kubernetes
-            ? sp.GetRequiredService<KubernetesExecCommandRunner>()
-            : sp.GetRequiredService<LocalCommandRunner>());
+        services.AddSingleton(sp => sp.CommandRunner(sp.GetRequiredService<IOptions<DovecotOptions>>().Value.Runner));
         services.AddSingleton<Doveadm>();
         services.AddSingleton<RetentionPolicy>();
         services.AddScoped<DovecotRetentionBackend>();
@@ -56,7 +54,7 @@ public static class SpamRetentionServiceCollectionExtensions
     {
         public ValidateOptionsResult Validate(string? name, DovecotOptions options)
         {
-            var failures = options.Runner == DoveadmRunnerKind.Kubernetes ? kubernetes.Value.RequiredFailures().ToList() : [];
+            var failures = options.Runner == CommandRunnerKind.Kubernetes ? kubernetes.Value.RequiredFailures().ToList() : [];
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

@@ -30,6 +30,11 @@ public static class KubernetesServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The runner a <see cref="CommandRunnerKind"/> names (both registered by <see cref="AddCommandRunners"/>).</summary>
+    public static ICommandRunner CommandRunner(this IServiceProvider services, CommandRunnerKind kind) => kind == CommandRunnerKind.Kubernetes
+        ? services.GetRequiredService<KubernetesExecCommandRunner>()
+        : services.GetRequiredService<LocalCommandRunner>();
+
     /// <summary>
     /// As kubectl finds it: the first file of <c>KUBECONFIG</c>, else <c>~/.kube/config</c>. KubernetesClient 21's
     /// own default fails with an ArgumentException on an empty <c>KUBECONFIG</c>, and names no key when there is none.

@@ -16,7 +16,7 @@ public sealed class SnapshotFaultTests
     public async Task AMessageMovedFromNewToCurDuringTheCopy_IsAWarning_AndTheSecondPassKeepsIt()
     {
         using var volumes = new BackupVolumes();
-        var maildir = Path.Join(volumes.Data, "example.test", "alice", "Maildir");
+        var maildir = Path.Join(volumes.Data, "example.test", "alice");
         // rsync copies cur/ before new/; a 1 MB message at 250 kB/s holds it in new/ for about 4 s.
         BackupVolumes.WriteRandom(Path.Join(maildir, "cur", "1700000001.M1P1.mail:2,S"), 2000);
         BackupVolumes.WriteRandom(Path.Join(maildir, "new", "1700000002.M2P1.mail"), 1_000_000);
@@ -27,8 +27,8 @@ public sealed class SnapshotFaultTests
 
         var running = BackupRunnerEnvironment.RunAsync(environment);
         // Dovecot reads the message while rsync copies the big one: new/ -> cur/ with flags.
-        await WaitForAsync(() => Directory.Exists(Path.Join(volumes.Destination, Week + ".partial", "data", "example.test", "alice", "Maildir", "new"))
-            && Directory.EnumerateFiles(Path.Join(volumes.Destination, Week + ".partial", "data", "example.test", "alice", "Maildir", "new"), ".1700000002*").Any());
+        await WaitForAsync(() => Directory.Exists(Path.Join(volumes.Destination, Week + ".partial", "data", "example.test", "alice", "new"))
+            && Directory.EnumerateFiles(Path.Join(volumes.Destination, Week + ".partial", "data", "example.test", "alice", "new"), ".1700000002*").Any());
         File.Move(Path.Join(maildir, "new", "1700000003.M3P1.mail"), Path.Join(maildir, "cur", "1700000003.M3P1.mail:2,S"));
         var run = await running;
 
@@ -36,7 +36,7 @@ public sealed class SnapshotFaultTests
         Assert.Contains("file has vanished", run.Output, StringComparison.Ordinal);
         Assert.Contains("a second pass for files moved during the first", run.Output, StringComparison.Ordinal);
         Assert.Equal(1, run.LoggedMetric("backup_vanished_files"));
-        var snapshot = Path.Join(volumes.Destination, Week, "data", "example.test", "alice", "Maildir");
+        var snapshot = Path.Join(volumes.Destination, Week, "data", "example.test", "alice");
         Assert.True(File.Exists(Path.Join(snapshot, "cur", "1700000003.M3P1.mail:2,S")), "the moved message is in the snapshot at its new name");
         Assert.False(File.Exists(Path.Join(snapshot, "new", "1700000003.M3P1.mail")));
     }

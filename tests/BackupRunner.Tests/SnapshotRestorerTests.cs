@@ -16,10 +16,10 @@ public sealed class SnapshotRestorerTests
         Assert.True(backup.ExitCode == 0, backup.ToString());
         var target = Path.Join(volumes.Root, "alice");
 
-        var maildir = await BackupRunnerEnvironment.RunAsync(environment, "restore", "--snapshot", "latest", "--source", "data", "--path", "example.test/alice/Maildir/.Entwürfe", "--target", target);
+        var maildir = await BackupRunnerEnvironment.RunAsync(environment, "restore", "--snapshot", "latest", "--source", "data", "--path", "example.test/alice/.Entwürfe", "--target", target);
 
         Assert.True(maildir.ExitCode == 0, maildir.ToString());
-        var source = await TreeListing.ReadAsync(Path.Join(volumes.Data, "example.test/alice/Maildir/.Entwürfe"));
+        var source = await TreeListing.ReadAsync(Path.Join(volumes.Data, "example.test/alice/.Entwürfe"));
         TreeListing.AssertSame(source, await TreeListing.ReadAsync(target));
 
         var refused = await BackupRunnerEnvironment.RunAsync(environment, "restore", "--snapshot", Week, "--source", "state", "--target", target);

@@ -18,7 +18,7 @@ public sealed class SnapshotRunTests
         var time = new FakeTimeProvider(Week15);
 
         Assert.Equal(0, await BackupRunnerEnvironment.RunAtAsync(environment, time));
-        const string added = "data/example.test/alice/Maildir/new/1700000200.M1P7.mail";
+        const string added = "data/example.test/alice/new/1700000200.M1P7.mail";
         BackupVolumes.WriteRandom(Path.Join(volumes.Sources, added), 12_345);
         time.Advance(TimeSpan.FromDays(7));
         Assert.Equal(0, await BackupRunnerEnvironment.RunAtAsync(environment, time));

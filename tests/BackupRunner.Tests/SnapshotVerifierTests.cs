@@ -20,7 +20,7 @@ public sealed class SnapshotVerifierTests
         Assert.Matches($@"verify {Week}: \d+ identical, 0 changed after the snapshot, 0 differ, 0 missing from the snapshot", clean.Output);
 
         // Live changes after the snapshot: a flag rename, a deleted message, an index rewritten.
-        var maildir = Path.Join(volumes.Data, "example.test", "bob", "Maildir");
+        var maildir = Path.Join(volumes.Data, "example.test", "bob");
         File.Move(Path.Join(maildir, "new", "17000001.M9P42.mail"), Path.Join(maildir, "cur", "17000001.M9P42.mail:2,S"));
         File.Delete(Path.Join(maildir, "cur", "170000003.M3P42.mail,S=1234,W=1260:2,S"));
         await File.AppendAllTextAsync(Path.Join(maildir, "dovecot.index"), "more\n");
@@ -28,10 +28,10 @@ public sealed class SnapshotVerifierTests
 
         Assert.True(changed.ExitCode == 0, changed.ToString());
         Assert.Contains("3 changed after the snapshot, 0 differ", changed.Output, StringComparison.Ordinal);
-        Assert.Contains("changed after the snapshot: data/example.test/bob/Maildir/dovecot.index", changed.Output, StringComparison.Ordinal);
+        Assert.Contains("changed after the snapshot: data/example.test/bob/dovecot.index", changed.Output, StringComparison.Ordinal);
 
         // A snapshot copy that silently differs (same size, other bytes), and one that is missing.
-        var copy = Path.Join(volumes.Destination, Week, "data", "example.test", "alice", "Maildir", ".Sent", "cur", "170000001.M1P42.mail,S=1234,W=1260:2,S");
+        var copy = Path.Join(volumes.Destination, Week, "data", "example.test", "alice", ".Sent", "cur", "170000001.M1P42.mail,S=1234,W=1260:2,S");
         var bytes = await File.ReadAllBytesAsync(copy);
         bytes[^2] ^= 0x20;
         await File.WriteAllBytesAsync(copy, bytes);
@@ -40,7 +40,7 @@ public sealed class SnapshotVerifierTests
 
         Assert.Equal(1, corrupt.ExitCode);
         Assert.Contains("1 differ, 1 missing from the snapshot", corrupt.Output, StringComparison.Ordinal);
-        Assert.Contains("differs: data/example.test/alice/Maildir/.Sent/cur/170000001.M1P42.mail,S=1234,W=1260:2,S", corrupt.Output, StringComparison.Ordinal);
+        Assert.Contains("differs: data/example.test/alice/.Sent/cur/170000001.M1P42.mail,S=1234,W=1260:2,S", corrupt.Output, StringComparison.Ordinal);
         Assert.Contains("missing from the snapshot: data/odd/ÄÖÜß", corrupt.Output, StringComparison.Ordinal);
 
         var sample = await BackupRunnerEnvironment.RunAsync(environment, "verify", "--sample", "5");

@@ -8,7 +8,7 @@ public sealed class SourceWalkTests
     private static readonly DateTimeOffset Week15 = new(2026, 4, 6, 3, 0, 0, TimeSpan.Zero);
     private const int Size = 1000;
 
-    private static string Folder(BackupVolumes volumes) => Path.Join(volumes.Data, "example.test", "alice", "Maildir");
+    private static string Folder(BackupVolumes volumes) => Path.Join(volumes.Data, "example.test", "alice");
 
     /// <summary>20 read messages in cur/, 5 unseen in new/, and the other folder of a Maildir++ tree, .Junk.</summary>
     private static void Mailbox(BackupVolumes volumes)

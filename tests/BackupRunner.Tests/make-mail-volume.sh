@@ -17,7 +17,7 @@ message() { # message FILE SIZE SEED
 }
 
 for user in alice bob 'jürgen'; do
-  md=$data/example.test/$user/Maildir
+  md=$data/example.test/$user
   for folder in "" .Sent .Drafts '.Entwürfe' '.Archive.2025' '.日本語'; do
     mkdir -p "$md/$folder/cur" "$md/$folder/new" "$md/$folder/tmp"
     for i in 1 2 3; do
@@ -29,13 +29,13 @@ for user in alice bob 'jürgen'; do
   done
   printf 'Entwürfe\nSent\n' >"$md/subscriptions"
   chown -R 5000:5000 "$data/example.test/$user"
-  chmod 0700 "$data/example.test/$user/Maildir"
+  chmod 0700 "$md"
 done
 
-alice=$data/example.test/alice/Maildir
+alice=$data/example.test/alice
 # Hard links: one inside a maildir, one across two users' maildirs (a delivery to both, deduplicated).
 ln "$alice/cur/170000001.M1P42.mail,S=1234,W=1260:2,S" "$alice/.Archive.2025/cur/linked-copy:2,S"
-ln "$alice/cur/170000002.M2P42.mail,S=1234,W=1260:2,S" "$data/example.test/bob/Maildir/cur/shared-delivery:2,S"
+ln "$alice/cur/170000002.M2P42.mail,S=1234,W=1260:2,S" "$data/example.test/bob/cur/shared-delivery:2,S"
 
 odd=$data/odd
 mkdir -p "$odd"

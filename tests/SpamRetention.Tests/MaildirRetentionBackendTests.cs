@@ -58,14 +58,14 @@ public sealed class MaildirRetentionBackendTests
                 File.CreateSymbolicLink(link, Path.Combine(outside, "cur"));
                 break;
             case "the Maildir root":
-                link = Path.Combine(links, "Maildir");
+                link = Path.Combine(links, "maildir");
                 File.CreateSymbolicLink(link, root);
                 environment["Retention__Maildir"] = link;
                 break;
             case "a folder above the root":
                 link = Path.Combine(links, "retention");
                 File.CreateSymbolicLink(link, Path.GetDirectoryName(root)!);
-                environment["Retention__Maildir"] = Path.Combine(link, "Maildir");
+                environment["Retention__Maildir"] = Path.Combine(link, Path.GetFileName(root));
                 break;
             default:
                 link = Path.Combine(root, ".LinkedAway");

@@ -41,8 +41,8 @@ public sealed class MailStack
     /// <summary>The stack's Dovecot, 2.3 in the first flavour (Debian 12) and 2.4 in the next (Debian 13).</summary>
     public Version DovecotVersion => Version.Parse(this["MAILSTACK_DOVECOT_VERSION"].Split('-')[0]);
 
-    /// <summary>The Maildir of a user of the stack (Dovecot's <c>~/Maildir</c>).</summary>
-    public string MaildirOf(string user) => Path.Combine(Directory, "mail", Domain, user.Split('@')[0], "Maildir");
+    /// <summary>The Maildir of a user of the stack: <c>mail/&lt;domain&gt;/&lt;user&gt;</c>, docker-mailserver's <c>/var/mail</c> layout.</summary>
+    public string MaildirOf(string user) => Path.Combine(Directory, "mail", Domain, user.Split('@')[0]);
 
     public string this[string key] => values.TryGetValue(key, out var v) ? v : throw new InvalidOperationException($"{key} missing from stack.env");
 
