@@ -153,7 +153,8 @@ public sealed class AlertRuleTests
     [Fact]
     public void EveryAlertTheIssuesAskedFor_IsThere() => Assert.Equal(
         ["EmailRoundtripFailing", "EmailRoundtripStale", "EmailDeliveredToJunk", "MailserverBackupStale", "MailserverBackupNeverSucceeded",
-         "MailserverBackupShrank", "BackupDurationHigh", "SpamRetentionErrors", "SpamRetentionStale", "MailPathDegraded", "CertificateExpiringSoon", "PostfixFatalsHigh"],
+         "MailserverBackupShrank", "BackupDurationHigh", "SpamRetentionErrors", "SpamRetentionStale", "MailPathDegraded", "CertificateExpiringSoon", "PostfixFatalsHigh",
+         "MailQueueGrowing", "MailDeferredTooLong", "MailserverStatsSourceDown", "DovecotAuthFailuresSpike", "MailserverStatsStale"],
         RuleNames());
 
     private static List<string> RuleNames() =>

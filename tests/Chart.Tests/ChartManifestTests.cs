@@ -89,6 +89,35 @@ public sealed class ChartManifestTests
         Assert.Contains("haproxyHealth.targets: at least one target is required", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void MailserverStats_ReadsItsSourcesInTheMailServersPod_EveryFiveMinutes_AndNeedsOneSource()
+    {
+        string Env(V1CronJob c, string name) => Container(c).Env.Single(e => e.Name == name).Value;
+        var minimal = CronJobs("minimal-values.yaml").Single(c => c.Metadata.Name.EndsWith("-mailserver-stats", StringComparison.Ordinal));
+        var full = CronJobs("full-values.yaml").Single(c => c.Metadata.Name.EndsWith("-mailserver-stats", StringComparison.Ordinal));
+        var none = ChartRendering.ValuesFile(File.ReadAllText(Path.Join(ChartRendering.ChartDirectory, "ci", "minimal-values.yaml"))
+            + "mailserverStats:\n  sources: {postfix: false, dovecot: false, rspamd: false}\n");
+        try
+        {
+            var e = Assert.Throws<ChartRenderException>(() => ChartRendering.Render(none));
+
+            Assert.Contains("mailserverStats.sources: at least one of postfix, dovecot, rspamd must be true", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(none);
+        }
+
+        // The defaults: the queue alone (docker-mailserver disables Dovecot's stats socket and may run without Rspamd).
+        Assert.Equal("*/5 * * * *", minimal.Spec.Schedule);
+        Assert.Equal(["true", "false", "false"], new[] { "Stats__Postfix", "Stats__Dovecot", "Stats__Rspamd" }.Select(k => Env(minimal, k)));
+        Assert.Equal("kubernetes", Env(minimal, "Stats__Runner"));
+        Assert.Equal(["true", "true", "true"], new[] { "Stats__Postfix", "Stats__Dovecot", "Stats__Rspamd" }.Select(k => Env(full, k)));
+        Assert.Equal("*/2 * * * *", full.Spec.Schedule);
+        Assert.Equal("20", Env(full, "Stats__TopDomains"));
+        Assert.Equal("mail", Env(full, "Kubernetes__Namespace"));
+    }
+
     [Theory]
     [MemberData(nameof(ValuesFiles))]
     public void EveryEnvName_IsOneTheWorkerBinds(string valuesFile)
@@ -115,6 +144,8 @@ public sealed class ChartManifestTests
         Assert.All(roles, r => Assert.Equal(mailNamespace, r.Metadata.NamespaceProperty));
         var retention = roles.Single(r => r.Metadata.Name.EndsWith("-spam-retention", StringComparison.Ordinal));
         Assert.Equal(["pods/exec: create,get", "pods: get,list"], Rules(retention));
+        var stats = roles.Single(r => r.Metadata.Name.EndsWith("-mailserver-stats", StringComparison.Ordinal));
+        Assert.Equal(["pods/exec: create,get", "pods: get,list"], Rules(stats));
         var health = roles.SingleOrDefault(r => r.Metadata.Name.EndsWith("-haproxy-health", StringComparison.Ordinal));
         Assert.Equal(valuesFile == "full-values.yaml", health is not null);
         if (health is not null)
@@ -127,7 +158,7 @@ public sealed class ChartManifestTests
         {
             var pod = cronJob.Spec.JobTemplate.Spec.Template.Spec;
             var worker = cronJob.Metadata.Labels["app.kubernetes.io/component"];
-            var mayUseApi = worker == "spam-retention" || (worker == "haproxy-health" && health is not null);
+            var mayUseApi = worker is "spam-retention" or "mailserver-stats" || (worker == "haproxy-health" && health is not null);
             Assert.Equal(mayUseApi, pod.AutomountServiceAccountToken);
             Assert.Equal(mayUseApi, pod.ServiceAccountName is not null);
         }
@@ -225,7 +256,7 @@ public sealed class ChartManifestTests
             .Concat(documents.Where(d => d.Kind == "CronJob").Select(d => Parse<V1CronJob>(d).Spec.JobTemplate.Spec.Template.Metadata.Labels))
             .ToList();
 
-        Assert.Equal(["mail-workers-backup-runner", "mail-workers-haproxy-health", "mail-workers-roundtrip-probe", "mail-workers-spam-retention"], policies.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["mail-workers-backup-runner", "mail-workers-haproxy-health", "mail-workers-mailserver-stats", "mail-workers-roundtrip-probe", "mail-workers-spam-retention"], policies.Keys.Order(StringComparer.Ordinal));
         // Every run's pod and every helm test pod is selected by exactly one policy, its worker's.
         Assert.NotEmpty(pods);
         foreach (var pod in pods)

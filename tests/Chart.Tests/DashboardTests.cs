@@ -4,7 +4,7 @@ using MailserverWorkers.Testing;
 namespace MailserverWorkers.Chart.Tests;
 
 /// <summary>
-/// The Grafana dashboards as the chart renders them (ConfigMaps with the sidecar's label): each of the four workers
+/// The Grafana dashboards as the chart renders them (ConfigMaps with the sidecar's label): each of the five workers
 /// runs against the real mail stack and pushes to the real Pushgateway under an instance label of this run's own,
 /// Prometheus scrapes it, and every panel's query, narrowed to that instance, must return data through Prometheus's
 /// query API: data other tests or earlier runs pushed under the same names cannot make a panel pass.
@@ -23,7 +23,7 @@ public sealed partial class DashboardTests
             .ToList();
         using var prometheus = new PrometheusQuery(Stack.PrometheusUrl);
 
-        Assert.Equal(5, dashboards.Count);
+        Assert.Equal(6, dashboards.Count);
         var checkedQueries = 0;
         foreach (var configMap in dashboards)
         {
@@ -50,7 +50,7 @@ public sealed partial class DashboardTests
     internal static string ThisRunOnly(string query) => WorkerMetric().Replace(query, m =>
         $"{m.Groups["name"].Value}{{instance=\"{Instance}\"{(m.Groups["labels"].Success && m.Groups["labels"].Value.Length > 0 ? "," + m.Groups["labels"].Value : "")}}}");
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?<name>(?:email_roundtrip|spam_retention|backup|mail_path)_[a-z0-9_]+)(?:\{(?<labels>[^}]*)\})?")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?<name>(?:email_roundtrip|spam_retention|backup|mail_path|mailserver)_[a-z0-9_]+)(?:\{(?<labels>[^}]*)\})?")]
     private static partial System.Text.RegularExpressions.Regex WorkerMetric();
 
     private static async Task<IReadOnlyList<double>> WaitForDataAsync(PrometheusQuery prometheus, string query)
@@ -126,6 +126,30 @@ public sealed partial class DashboardTests
             ["HAProxy__StatsUrl"] = Stack["MAILSTACK_HAPROXY_STATS_URL"], ["HAProxy__FailOnServerDown"] = "false",
         }));
         Assert.True(health.ExitCode == 0, health.ToString());
+
+        // With a message deferred (its domain and status are panels) and a delivery and a login Dovecot counts.
+        var (queueId, _) = await PostfixQueue.DeferAsync();
+        try
+        {
+            await PostfixQueue.DeliverAsync(Stack["MAILSTACK_STATS_USER"]);
+            using (var imap = await Stack.OpenImapAsync(Stack["MAILSTACK_STATS_USER"], Stack["MAILSTACK_STATS_PASSWORD"]))
+            {
+                await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
+                await imap.DisconnectAsync(true);
+            }
+
+            var stats = await WorkerProcess.RunAsync("mailserver-stats", With(common, new()
+            {
+                ["Stats__Postfix"] = "true", ["Stats__Dovecot"] = "true", ["Stats__Rspamd"] = "true",
+                ["Stats__PostfixConfigDirectory"] = Stack["MAILSTACK_POSTFIX_CONFIG"], ["Stats__DovecotConfigFile"] = Stack.DovecotConfig,
+                ["Stats__RspamdController"] = new Uri(Stack["MAILSTACK_RSPAMD_CONTROLLER_URL"]).Authority,
+            }));
+            Assert.True(stats.ExitCode == 0, stats.ToString());
+        }
+        finally
+        {
+            await PostfixQueue.PostsuperAsync("-d", queueId);
+        }
     }
 
     private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> own) =>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using MailserverWorkers.BackupRunner;
 using MailserverWorkers.HaproxyHealth;
+using MailserverWorkers.MailserverStats;
 using MailserverWorkers.RoundtripProbe;
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
@@ -18,6 +19,7 @@ internal static class WorkerContracts
     private static readonly Dictionary<string, WorkerDefinition> Workers = new[]
     {
         RoundtripProbeProgram.Definition, SpamRetentionProgram.Definition, BackupRunnerProgram.Definition, HaproxyHealthProgram.Definition,
+        MailserverStatsProgram.Definition,
     }.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="worker"/> binds the variable <paramref name="name"/> (its <c>File</c> form included).</summary>

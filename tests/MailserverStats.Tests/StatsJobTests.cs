@@ -16,12 +16,12 @@ public sealed class StatsJobTests
     [Fact]
     public async Task DeferredAndHeldMail_AreCounted_ByQueue_Domain_AndStatus_AndPushed()
     {
-        var (id, domain) = await StatsEnvironment.DeferAsync(recipients: 3);
+        var (id, domain) = await PostfixQueue.DeferAsync(recipients: 3);
         try
         {
             var environment = StatsEnvironment.For("postfix");
             var deferred = await StatsEnvironment.RunAsync(environment);
-            await StatsEnvironment.PostsuperAsync("-h", id);
+            await PostfixQueue.PostsuperAsync("-h", id);
             var held = await StatsEnvironment.RunAsync(environment);
 
             Assert.True(deferred.ExitCode == 0, deferred.ToString());
@@ -43,7 +43,7 @@ public sealed class StatsJobTests
         }
         finally
         {
-            await StatsEnvironment.PostsuperAsync("-d", id);
+            await PostfixQueue.PostsuperAsync("-d", id);
         }
     }
 
@@ -53,7 +53,7 @@ public sealed class StatsJobTests
         var environment = StatsEnvironment.For("dovecot");
         var user = Stack["MAILSTACK_STATS_USER"];
         var before = await StatsEnvironment.RunAsync(environment);
-        await StatsEnvironment.DeliverAsync(user);
+        await PostfixQueue.DeliverAsync(user);
         using (var imap = await Stack.OpenImapAsync(user, Stack["MAILSTACK_STATS_PASSWORD"]))
         {
             await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
@@ -95,8 +95,8 @@ public sealed class StatsJobTests
     {
         var environment = StatsEnvironment.For("rspamd");
         var before = await StatsEnvironment.RunAsync(environment);
-        var (id, _) = await StatsEnvironment.DeferAsync(recipients: 1);
-        await StatsEnvironment.PostsuperAsync("-d", id);
+        var (id, _) = await PostfixQueue.DeferAsync(recipients: 1);
+        await PostfixQueue.PostsuperAsync("-d", id);
         var after = await StatsEnvironment.RunAsync(environment);
 
         Assert.True(after.ExitCode == 0, after.ToString());
@@ -154,7 +154,7 @@ public sealed class StatsJobTests
     {
         await using var api = await KubernetesApiStandIn.StartAsync();
         var kubeconfig = Path.GetTempFileName();
-        var (id, domain) = await StatsEnvironment.DeferAsync(recipients: 1);
+        var (id, domain) = await PostfixQueue.DeferAsync(recipients: 1);
         try
         {
             var environment = StatsEnvironment.For("postfix", "dovecot", "rspamd");
@@ -176,7 +176,7 @@ public sealed class StatsJobTests
         }
         finally
         {
-            await StatsEnvironment.PostsuperAsync("-d", id);
+            await PostfixQueue.PostsuperAsync("-d", id);
             File.Delete(kubeconfig);
         }
     }

@@ -123,6 +123,52 @@ groups:
           summary: "Postfix in {{`{{ $labels.pod }}`}} logs fatal errors"
           description: "{{`{{ $value }}`}} fatal: lines in the window: a daemon dies on start (a PROXY listener's health check?)."
           runbook_url: "{{ $runbook }}postfixfatalshigh"
+      - alert: MailQueueGrowing
+        expr: >-
+          sum by (instance) (mailserver_postfix_queue_messages{queue=~"active|incoming|deferred"}) > {{ $t.mailQueueMessages }}
+          and sum by (instance) (mailserver_postfix_queue_messages{queue=~"active|incoming|deferred"})
+          > sum by (instance) (mailserver_postfix_queue_messages{queue=~"active|incoming|deferred"} offset 30m)
+        for: {{ $t.mailQueueGrowingMinutes }}m
+        labels:
+          severity: warning
+        annotations:
+          summary: "Postfix's queue on {{`{{ $labels.instance }}`}} is growing: {{`{{ $value }}`}} messages"
+          description: "More than {{ $t.mailQueueMessages }} messages wait in the active, incoming and deferred queues, more than half an hour before, for {{ $t.mailQueueGrowingMinutes }} minutes."
+          runbook_url: "{{ $runbook }}mailqueuegrowing"
+      - alert: MailDeferredTooLong
+        expr: mailserver_postfix_queue_oldest_message_age_seconds{queue="deferred"} > {{ $t.deferredOldestHours }} * 3600
+        labels:
+          severity: warning
+        annotations:
+          summary: "A message on {{`{{ $labels.instance }}`}} has been deferred for {{`{{ $value | humanizeDuration }}`}}"
+          description: "The oldest message of Postfix's deferred queue is older than {{ $t.deferredOldestHours }} hours (mailserver_postfix_deferred_recipients says to which domains, _by_status why)."
+          runbook_url: "{{ $runbook }}maildeferredtoolong"
+      - alert: MailserverStatsSourceDown
+        expr: mailserver_stats_source_up == 0
+        for: {{ $t.statsSourceDownMinutes }}m
+        labels:
+          severity: warning
+        annotations:
+          summary: "mailserver-stats cannot read {{`{{ $labels.source }}`}} on {{`{{ $labels.instance }}`}}"
+          description: "The {{`{{ $labels.source }}`}} source has not answered for {{ $t.statsSourceDownMinutes }} minutes; its metrics are missing (the run's log has a FAILED line saying why)."
+          runbook_url: "{{ $runbook }}mailserverstatssourcedown"
+      - alert: DovecotAuthFailuresSpike
+        expr: sum by (instance) (increase(mailserver_dovecot_events_total{metric="auth_failures",group=""}[15m])) > {{ $t.authFailures15m }}
+        labels:
+          severity: warning
+        annotations:
+          summary: "{{`{{ $value | humanize }}`}} failed logins on {{`{{ $labels.instance }}`}} in 15 minutes"
+          description: "Dovecot counted more than {{ $t.authFailures15m }} failed logins in 15 minutes: password guessing, or a client with an old password."
+          runbook_url: "{{ $runbook }}dovecotauthfailuresspike"
+      - alert: MailserverStatsStale
+        expr: time() - mailserver_stats_last_success_timestamp_seconds > 30 * 60
+        for: 5m
+        labels:
+          severity: warning
+        annotations:
+          summary: "mailserver-stats on {{`{{ $labels.instance }}`}} has not succeeded for {{`{{ $value | humanizeDuration }}`}}"
+          description: "The queue, Dovecot and Rspamd figures are older than half an hour: the worker fails or does not run."
+          runbook_url: "{{ $runbook }}mailserverstatsstale"
 {{- end -}}
 
 {{/*
