@@ -13,21 +13,7 @@ public static class DovecotStatsReader
 
     public static async Task<IReadOnlyList<DovecotStatsRow>> ReadAsync(Stream output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        using var bounded = new MemoryStream();
-        var buffer = new byte[64 << 10];
-        int read;
-        while ((read = await output.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            if (bounded.Length + read > MaxBytes)
-            {
-                throw new InvalidDataException($"a statistics dump larger than {MaxBytes >> 20} MiB");
-            }
-
-            bounded.Write(buffer, 0, read);
-        }
-
-        using var document = JsonDocument.Parse(bounded.GetBuffer().AsMemory(0, (int)bounded.Length));
+        using var document = JsonDocument.Parse(await BoundedOutput.ReadAsync(output, MaxBytes, "a statistics dump", cancellationToken));
         if (document.RootElement.ValueKind != JsonValueKind.Array)
         {
             throw new InvalidDataException("a statistics dump that is not a JSON array");

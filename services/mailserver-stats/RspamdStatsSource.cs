@@ -29,20 +29,7 @@ public sealed class RspamdStatsSource(SourceCommand command, IOptions<StatsOptio
 
     internal static async Task<StatsReading> ReadAsync(Stream output, CancellationToken cancellationToken)
     {
-        using var bounded = new MemoryStream();
-        var buffer = new byte[64 << 10];
-        int read;
-        while ((read = await output.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            if (bounded.Length + read > MaxBytes)
-            {
-                throw new InvalidDataException($"statistics larger than {MaxBytes >> 20} MiB");
-            }
-
-            bounded.Write(buffer, 0, read);
-        }
-
-        using var document = JsonDocument.Parse(bounded.GetBuffer().AsMemory(0, (int)bounded.Length));
+        using var document = JsonDocument.Parse(await BoundedOutput.ReadAsync(output, MaxBytes, "statistics", cancellationToken));
         return Build(document.RootElement);
     }
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using MailserverWorkers.Shared.Commands;
 using Microsoft.Extensions.Options;
 
@@ -19,30 +17,12 @@ public sealed class SourceCommand(ICommandRunner runner, IOptions<StatsOptions> 
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(readOutput);
         var name = Path.GetFileName(command[0]);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(options.Value.Timeout);
-        var output = default(T);
-        string? unreadable = null;
-        CommandResult ended;
+        CommandOutput<T> run;
         try
         {
-            ended = await runner.RunAsync(
-                command,
-                async (stdout, ct) =>
-                {
-                    try
-                    {
-                        output = await readOutput(stdout, ct);
-                    }
-                    catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidDataException or DecoderFallbackException)
-                    {
-                        // The rest is drained by the runner; the exit code and the tool's own message come first.
-                        unreadable = e.Message;
-                    }
-                },
-                bounded.Token);
+            run = await BoundedCommand.RunAsync(runner, command, readOutput, options.Value.Timeout, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
             throw new StatsSourceException($"{name} ({runner.Where}) did not finish within Stats__Timeout={options.Value.Timeout}");
         }
@@ -51,6 +31,7 @@ public sealed class SourceCommand(ICommandRunner runner, IOptions<StatsOptions> 
             throw new StatsSourceException($"{name} ({runner.Where}): {e.Message}", e);
         }
 
+        var (ended, output, unreadable) = run;
         if (ended.ExitCode != 0)
         {
             throw new StatsSourceException($"{name} ({runner.Where}) exited {ended.ExitCode}: {FirstLine(ended.StandardError)}");

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using MailserverWorkers.Shared.Commands;
 using Microsoft.Extensions.Options;
 
@@ -39,30 +38,12 @@ public sealed class Doveadm(ICommandRunner runner, IOptions<DovecotOptions> opti
         }
 
         command.AddRange(arguments);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(settings.Timeout);
-        var output = default(T);
-        string? unreadable = null;
-        CommandResult ended;
+        CommandOutput<T> run;
         try
         {
-            ended = await runner.RunAsync(
-                command,
-                async (stdout, ct) =>
-                {
-                    try
-                    {
-                        output = await readOutput(stdout, ct);
-                    }
-                    catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidDataException or KeyNotFoundException or DecoderFallbackException)
-                    {
-                        // The rest is drained by the runner; the exit code and doveadm's own message still decide.
-                        unreadable = e.Message;
-                    }
-                },
-                bounded.Token);
+            run = await BoundedCommand.RunAsync(runner, command, readOutput, settings.Timeout, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
             throw new RetentionFailedException($"{Describe(arguments)}: did not finish within Dovecot__Timeout={settings.Timeout}");
         }
@@ -71,6 +52,7 @@ public sealed class Doveadm(ICommandRunner runner, IOptions<DovecotOptions> opti
             throw new RetentionFailedException($"{Describe(arguments)}: {e.Message}", e);
         }
 
+        var (ended, output, unreadable) = run;
         var errorLine = ErrorLine(ended.StandardError);
         var problem = ended.ExitCode != 0
             // doveadm's exit codes: 67 no such user, 68 no such mailbox or user, 75 temporary failure (doveadm(1)).

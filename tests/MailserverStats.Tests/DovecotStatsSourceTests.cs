@@ -67,5 +67,15 @@ public sealed class DovecotStatsSourceTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ADumpPastItsBound_IsAnError_NotMemoryWithoutEnd()
+    {
+        var endless = new MemoryStream(new byte[DovecotStatsReader.MaxBytes + 1]);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => DovecotStatsReader.ReadAsync(endless, CancellationToken.None));
+
+        Assert.Equal("a statistics dump larger than 16 MiB", error.Message);
+    }
+
     private static MemoryStream Stream(string text) => new(Encoding.UTF8.GetBytes(text));
 }
