@@ -20,11 +20,20 @@ public sealed class HealthJob(
 {
     public async Task<WorkerOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        var probing = targets.Value.Targets.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => prober.ProbeAsync(t.Key, t.Value, cancellationToken)).ToList();
+        var ordered = targets.Value.Targets.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+        // Enough pool threads from the start for every attempt in flight: the pool otherwise adds about one a second
+        // past its minimum (the core count), and an attempt's continuation queued behind the others would be timed.
+        var inFlight = ordered.Sum(t => Math.Min(t.Value.Concurrency, t.Value.Attempts)) + Environment.ProcessorCount;
+        ThreadPool.GetMinThreads(out var workers, out var completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, Math.Min(inFlight, 512)), completion);
+        var warming = time.GetTimestamp();
+        var addresses = await Task.WhenAll(ordered.Select(t => prober.WarmUpAsync(t.Value, cancellationToken)));
+        logger.LogDebug("Warmed up {Targets} targets in {Elapsed:0} ms", ordered.Count, time.GetElapsedTime(warming).TotalMilliseconds);
+        // HAProxy's view and the fatal count before the timed attempts, so that neither runs inside them.
         var servers = await haproxyView.ReadAsync(cancellationToken);
         var fatals = await postfixFatals.CountAsync(cancellationToken);
-        var reports = await Task.WhenAll(probing);
+        var started = time.GetTimestamp();
+        var reports = await Task.WhenAll(ordered.Select((t, i) => prober.ProbeAsync(t.Key, t.Value, addresses[i], cancellationToken)));
         var failures = servers.Failures.Concat(fatals.Failures).ToList();
         logger.LogInformation("Probed {Targets} targets, {Attempts} attempts in {Elapsed:0} ms",
             reports.Length, reports.Sum(r => r.Attempts.Count), time.GetElapsedTime(started).TotalMilliseconds);
@@ -57,13 +66,16 @@ public sealed class HealthJob(
         var target = report.Target;
         logger.Log(
             report.Passed ? LogLevel.Information : LogLevel.Warning,
-            "{Target} ({Host}:{Port}, {Protocol}, proxy {Proxy}, expect {Expect}): {Succeeded}/{Attempts} ok, p50 {P50} ms, p95 {P95} ms, banner {Banner} ms{Certificate}{Errors}",
+            "{Target} ({Host}:{Port}, {Protocol}, proxy {Proxy}, expect {Expect}): {Succeeded}/{Attempts} ok, p50 {P50} ms, p95 {P95} ms, banner {Banner} ms; p50/p95 connect {Connect}, greeting {Greeting}, tls {Tls} ms{Certificate}{Errors}",
             report.Name, target.Host, target.Port, target.Protocol.ToConfigurationValue(), target.Proxy.ToConfigurationValue(), target.Expect.ToConfigurationValue(),
             report.Attempts.Count(a => a.Succeeded), report.Attempts.Count,
             Milliseconds(report.Latency(0.5)), Milliseconds(report.Latency(0.95)), Milliseconds(report.MedianBanner),
+            Pair(report, PathPhase.Connect), Pair(report, PathPhase.Greeting), Pair(report, PathPhase.Tls),
             report.CertificateNotAfter is { } notAfter ? string.Create(CultureInfo.InvariantCulture, $", certificate valid {(notAfter - time.GetUtcNow()).TotalDays:0} more days") : "",
             report.Errors.Any() ? "; " + string.Join("; ", report.Errors.Select(e => $"{e.Count}x {e.Error}")) : "");
     }
+
+    private static string Pair(TargetReport report, PathPhase phase) => $"{Milliseconds(report.Phase(phase, 0.5))}/{Milliseconds(report.Phase(phase, 0.95))}";
 
     private static string Milliseconds(TimeSpan? value) => value is { } v ? v.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "-";
 }

@@ -19,8 +19,10 @@ public static class HealthMetrics
         var factory = Metrics.WithCustomRegistry(registry);
         var ratio = factory.CreateGauge("mail_path_probe_success_ratio", "Share of the attempts on the target that did what it expects.", "target");
         var latency = factory.CreateGauge("mail_path_probe_latency_seconds", "Whole duration of the successful attempts (connect to the end of the check), by quantile.", "target", "quantile");
-        var banner = factory.CreateGauge("mail_path_banner_seconds", "Median time from the start of the connect to the server's greeting.", "target");
+        var banner = factory.CreateGauge("mail_path_banner_seconds", "Median time from the start of the connect to the first byte of the server's greeting.", "target");
         var expiry = factory.CreateGauge("mail_path_tls_cert_expiry_timestamp_seconds", "End of validity of the server certificate seen on the target.", "target");
+        var phases = factory.CreateGauge("mail_path_phase_seconds",
+            "A phase of the successful attempts by quantile: connect (the TCP connect), greeting (waiting for its first byte), tls (the handshake), attempt (all of it).", "target", "phase", "quantile");
         foreach (var report in targets)
         {
             ratio.WithLabels(report.Name).Set(report.SuccessRatio);
@@ -29,6 +31,17 @@ public static class HealthMetrics
                 if (report.Latency(quantile) is { } value)
                 {
                     latency.WithLabels(report.Name, label).Set(value.TotalSeconds);
+                }
+            }
+
+            foreach (var phase in Enum.GetValues<PathPhase>())
+            {
+                foreach (var (quantile, label) in new[] { (0.5, "0.5"), (0.95, "0.95") })
+                {
+                    if (report.Phase(phase, quantile) is { } value)
+                    {
+                        phases.WithLabels(report.Name, phase.ToString().ToLowerInvariant(), label).Set(value.TotalSeconds);
+                    }
                 }
             }
 

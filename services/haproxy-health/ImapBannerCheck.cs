@@ -10,16 +10,17 @@ public sealed class ImapBannerCheck(TlsUpgrade tls) : IPathCheck
         var stream = target.Protocol == PathProtocol.Imaps ? await tls.HandshakeAsync(connection, target, timings, cancellationToken) : connection;
         try
         {
-            var greeting = await ProtocolLines.ReadLineAsync(stream, cancellationToken) ?? throw new PathCheckException("closed before the greeting");
+            var lines = new ProtocolLines(stream);
+            timings.AwaitingGreeting();
+            var greeting = await lines.ReadLineAsync(cancellationToken, timings.GreetingArrived) ?? throw new PathCheckException("closed before the greeting");
             if (!greeting.StartsWith("* OK", StringComparison.Ordinal))
             {
                 throw new PathCheckException($"greeting '{greeting}', not * OK");
             }
 
-            timings.BannerSeen();
             try
             {
-                await ProtocolLines.WriteLineAsync(stream, "a LOGOUT", cancellationToken);
+                await lines.WriteLineAsync("a LOGOUT", cancellationToken);
             }
             catch (IOException)
             {

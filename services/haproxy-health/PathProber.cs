@@ -10,7 +10,14 @@ namespace MailserverWorkers.HaproxyHealth;
 /// </summary>
 public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBannerCheck imap, TimeProvider time)
 {
-    public async Task<PathAttempt> AttemptAsync(TargetOptions target, CancellationToken cancellationToken)
+    /// <summary>One attempt, the host resolved inside it (as a client would; --check and single attempts).</summary>
+    public Task<PathAttempt> AttemptAsync(TargetOptions target, CancellationToken cancellationToken) => AttemptAsync(target, null, cancellationToken);
+
+    /// <summary>
+    /// One attempt to <paramref name="addresses"/>, resolved once beforehand, so that the connect phase is the TCP
+    /// connect alone (null: the host, resolved inside the attempt).
+    /// </summary>
+    public async Task<PathAttempt> AttemptAsync(TargetOptions target, IPAddress[]? addresses, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -22,7 +29,15 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(target.Host!, target.Port, limit.Token);
+            if (addresses is null)
+            {
+                await socket.ConnectAsync(target.Host!, target.Port, limit.Token);
+            }
+            else
+            {
+                await socket.ConnectAsync(addresses, target.Port, limit.Token);
+            }
+
             connected = timings.Elapsed;
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             if (target.Proxy != ProxyVersion.None)
@@ -79,7 +94,7 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
             error = $"{e.GetType().Name}: {e.Message}";
         }
 
-        return new PathAttempt(error is null, error, connected, timings.Banner, timings.TlsHandshake, timings.CertificateNotAfter, timings.Elapsed, refusal);
+        return new PathAttempt(error is null, error, connected, timings.Banner, timings.Greeting, timings.TlsHandshake, timings.CertificateNotAfter, timings.Elapsed, refusal);
     }
 
     /// <summary>The PROXY header: the configured client, and the address actually connected to unless configured.</summary>
@@ -109,7 +124,7 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
         string? line;
         try
         {
-            line = await ProtocolLines.ReadLineAsync(stream, cancellationToken);
+            line = await new ProtocolLines(stream).ReadLineAsync(cancellationToken);
         }
         catch (IOException)
         {

@@ -14,13 +14,14 @@ public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(timings);
         var stream = target.Protocol == PathProtocol.Smtps ? await tls.HandshakeAsync(connection, target, timings, cancellationToken) : connection;
-        var first = await ProtocolLines.ReadLineAsync(stream, cancellationToken) ?? throw new PathCheckException("closed before the greeting");
+        var lines = new ProtocolLines(stream);
+        timings.AwaitingGreeting();
+        var first = await lines.ReadLineAsync(cancellationToken, timings.GreetingArrived) ?? throw new PathCheckException("closed before the greeting");
         if (!first.StartsWith("220", StringComparison.Ordinal) || first.Length < 4 || first[3] is not (' ' or '-'))
         {
             throw new PathCheckException($"greeting '{first}', not 220");
         }
 
-        timings.BannerSeen();
         if (first[3] == '-')
         {
             if (target.Protocol == PathProtocol.Smtp)
@@ -31,7 +32,7 @@ public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
                 return;
             }
 
-            var rest = await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken) ?? throw new PathCheckException("closed in the middle of the greeting");
+            var rest = await lines.ReadSmtpReplyAsync(cancellationToken) ?? throw new PathCheckException("closed in the middle of the greeting");
             if (!rest[^1].StartsWith("220 ", StringComparison.Ordinal))
             {
                 throw new PathCheckException($"greeting ended with '{rest[^1]}', not 220");
@@ -39,21 +40,28 @@ public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
         }
         if (target.Protocol == PathProtocol.SmtpStarttls)
         {
-            await ProtocolLines.WriteLineAsync(stream, "EHLO haproxy-health.invalid", cancellationToken);
-            var ehlo = await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken) ?? throw new PathCheckException("closed after EHLO");
+            await lines.WriteLineAsync("EHLO haproxy-health.invalid", cancellationToken);
+            var ehlo = await lines.ReadSmtpReplyAsync(cancellationToken) ?? throw new PathCheckException("closed after EHLO");
             if (!ehlo.Any(l => l.Length > 4 && l[4..].StartsWith("STARTTLS", StringComparison.OrdinalIgnoreCase)))
             {
                 throw new PathCheckException("the server does not offer STARTTLS");
             }
 
-            await ProtocolLines.WriteLineAsync(stream, "STARTTLS", cancellationToken);
-            var ready = await ProtocolLines.ReadSmtpReplyAsync(stream, cancellationToken) ?? throw new PathCheckException("closed after STARTTLS");
+            await lines.WriteLineAsync("STARTTLS", cancellationToken);
+            var ready = await lines.ReadSmtpReplyAsync(cancellationToken) ?? throw new PathCheckException("closed after STARTTLS");
             if (!ready[^1].StartsWith("220", StringComparison.Ordinal))
             {
                 throw new PathCheckException($"STARTTLS answered '{ready[^1]}'");
             }
 
+            if (lines.HasUnread)
+            {
+                // What a man in the middle would inject before the handshake, to be read as if it came through TLS.
+                throw new PathCheckException("the server sent more after its STARTTLS reply, before the handshake");
+            }
+
             stream = await tls.HandshakeAsync(stream, target, timings, cancellationToken);
+            lines = new ProtocolLines(stream);
         }
 
         // Polite, not part of the verdict: the greeting (and the handshake) already were. A server that does not answer
@@ -62,8 +70,8 @@ public sealed class SmtpBannerCheck(TlsUpgrade tls) : IPathCheck
         quit.CancelAfter(QuitTimeout);
         try
         {
-            await ProtocolLines.WriteLineAsync(stream, "QUIT", quit.Token);
-            await ProtocolLines.ReadSmtpReplyAsync(stream, quit.Token);
+            await lines.WriteLineAsync("QUIT", quit.Token);
+            await lines.ReadSmtpReplyAsync(quit.Token);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -8,9 +8,20 @@ public sealed record TargetReport(string Name, TargetOptions Target, IReadOnlyLi
     public bool Passed => SuccessRatio >= Target.MinSuccessRatio;
 
     /// <summary>A quantile (nearest rank) of the successful attempts' whole duration; null when none succeeded.</summary>
-    public TimeSpan? Latency(double quantile) => Quantile(Attempts.Where(a => a.Succeeded).Select(a => a.Total), quantile);
+    public TimeSpan? Latency(double quantile) => Phase(PathPhase.Attempt, quantile);
 
-    /// <summary>The median time from connect to greeting.</summary>
+    /// <summary>A quantile (nearest rank) of one phase over the successful attempts that had it; null when none did.</summary>
+    public TimeSpan? Phase(PathPhase phase, double quantile) => Quantile(
+        Attempts.Where(a => a.Succeeded).Select(a => phase switch
+        {
+            PathPhase.Connect => a.Connect,
+            PathPhase.Greeting => a.Greeting,
+            PathPhase.Tls => a.TlsHandshake,
+            _ => a.Total,
+        }).Where(t => t is not null).Select(t => t!.Value),
+        quantile);
+
+    /// <summary>The median time from the start of the connect to the greeting's first byte.</summary>
     public TimeSpan? MedianBanner => Quantile(Attempts.Where(a => a.Banner is not null).Select(a => a.Banner!.Value), 0.5);
 
     /// <summary>The earliest end of validity among the certificates seen.</summary>

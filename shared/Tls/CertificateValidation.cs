@@ -22,13 +22,34 @@ public static class CertificateValidation
     }
 
     /// <summary>
+    /// The chain policy that trusts <paramref name="roots"/> alone, for a handshake's <c>CertificateChainPolicy</c>
+    /// (null for an empty collection: the system's store), so that the platform builds the chain once, against them.
+    /// </summary>
+    public static X509ChainPolicy? ChainPolicy(X509Certificate2Collection roots)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        if (roots.Count == 0)
+        {
+            return null;
+        }
+
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.AddRange(roots);
+        return policy;
+    }
+
+    /// <summary>
     /// As <see cref="CreateCallback(TlsOptions, Action{string}?, string?)"/>, with the CAs already loaded (an empty
     /// collection: the system's store), for a caller that makes a callback per handshake and reads the file once.
     /// </summary>
     /// <param name="roots">The CAs of <c>Tls__CaFile</c> (<see cref="TlsOptions.LoadCertificates"/>).</param>
     /// <param name="rejected">Told the reason when a certificate is refused.</param>
     /// <param name="host">The name the certificate must carry, for the reason.</param>
-    public static RemoteCertificateValidationCallback? CreateCallback(X509Certificate2Collection roots, Action<string>? rejected = null, string? host = null)
+    /// <param name="platformChainUsesRoots">
+    /// The caller gave the handshake <see cref="ChainPolicy"/> of the same roots: the platform's verdict is then the
+    /// callback's, and a chain is built a second time only to say why a certificate was refused.
+    /// </param>
+    public static RemoteCertificateValidationCallback? CreateCallback(X509Certificate2Collection roots, Action<string>? rejected = null, string? host = null, bool platformChainUsesRoots = false)
     {
         ArgumentNullException.ThrowIfNull(roots);
         if (roots.Count == 0 && rejected is null)
@@ -48,6 +69,11 @@ public static class CertificateValidation
             {
                 rejected?.Invoke("the server sent no certificate");
                 return false;
+            }
+
+            if (platformChainUsesRoots && errors == SslPolicyErrors.None)
+            {
+                return true;
             }
 
             using var leaf = new X509Certificate2(certificate);
