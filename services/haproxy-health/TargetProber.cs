@@ -27,7 +27,11 @@ public sealed class TargetProber(PathProber prober)
         try
         {
             addresses = IPAddress.TryParse(target.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(target.Host!, limit.Token);
-            await prober.AttemptAsync(target, addresses, limit.Token);
+            if (!target.ExpectRejection)
+            {
+                // A PROXY listener refuses only after its own timeout (Postfix 3.7: 5 s); its refusal times nothing.
+                await prober.AttemptAsync(target, addresses, limit.Token);
+            }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
