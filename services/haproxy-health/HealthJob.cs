@@ -27,13 +27,15 @@ public sealed class HealthJob(
         ThreadPool.GetMinThreads(out var workers, out var completion);
         ThreadPool.SetMinThreads(Math.Max(workers, Math.Min(inFlight, 512)), completion);
         var warming = time.GetTimestamp();
-        var addresses = await Task.WhenAll(ordered.Select(t => prober.WarmUpAsync(t.Value, cancellationToken)));
+        var warmUps = await Task.WhenAll(ordered.Select(t => prober.WarmUpAsync(t.Value, cancellationToken)));
         logger.LogDebug("Warmed up {Targets} targets in {Elapsed:0} ms", ordered.Count, time.GetElapsedTime(warming).TotalMilliseconds);
         // HAProxy's view and the fatal count before the timed attempts, so that neither runs inside them.
         var servers = await haproxyView.ReadAsync(cancellationToken);
         var fatals = await postfixFatals.CountAsync(cancellationToken);
         var started = time.GetTimestamp();
-        var reports = await Task.WhenAll(ordered.Select((t, i) => prober.ProbeAsync(t.Key, t.Value, addresses[i], cancellationToken)));
+        // The run's places: at the default Concurrency (1) one timed attempt at a time across all targets.
+        using var run = new SemaphoreSlim(ordered.Max(t => t.Value.Concurrency));
+        var reports = await Task.WhenAll(ordered.Select((t, i) => prober.ProbeAsync(t.Key, t.Value, warmUps[i], run, cancellationToken)));
         var failures = servers.Failures.Concat(fatals.Failures).ToList();
         logger.LogInformation("Probed {Targets} targets, {Attempts} attempts in {Elapsed:0} ms",
             reports.Length, reports.Sum(r => r.Attempts.Count), time.GetElapsedTime(started).TotalMilliseconds);

@@ -6,8 +6,9 @@ using MailserverWorkers.Testing;
 namespace MailserverWorkers.HaproxyHealth.Tests;
 
 /// <summary>
-/// Attempts run one at a time by default, so that none is timed while another runs; a target that lets one run into
-/// its Timeout has the rest go at once, so that a silent path costs about two Timeouts, not Attempts of them.
+/// Attempts run one at a time by default, so that none is timed while another runs; a target whose warm-up or one of
+/// whose attempts runs into its Timeout has the rest go at once, so that a silent path costs about two Timeouts, not
+/// Attempts of them.
 /// </summary>
 public sealed class SilentTargetTests
 {
@@ -50,7 +51,7 @@ public sealed class SilentTargetTests
             Assert.True(run.ExitCode == 1, run.ToString());
             Assert.Contains("0/6 ok", run.Output, StringComparison.Ordinal);
             Assert.Contains("6x no answer within 00:00:01", run.Output, StringComparison.Ordinal);
-            // The warm-up and the first timed attempt one at a time; then the other five together.
+            // The warm-up found no answer within its limit (the target's 1 s): the six timed attempts go together.
             Assert.Equal(7, accepted.Count);
             Assert.True(mostAtOnce >= 5, $"at most {mostAtOnce} connections were open at once");
         }
