@@ -82,7 +82,9 @@ public sealed class PathProber(TcpConnectCheck tcp, SmtpBannerCheck smtp, ImapBa
         }
         catch (IOException e)
         {
-            error = $"connection lost: {e.Message}";
+            // The socket's own words, as when the same reset surfaces from the connect: "Connection reset by peer" either
+            // way, so that a target's errors group by cause whichever moment the reset met.
+            error = $"connection lost: {(e.InnerException as SocketException)?.Message ?? e.Message}";
         }
         catch (PathCheckException e)
         {
