@@ -35,18 +35,34 @@ ensure_dotnet() {
   }
 }
 
-# Publishes a worker as its Dockerfile does (Release, framework-dependent, ready-to-run for this machine's
-# architecture) into artifacts/<name>.
+# This machine's architecture as .NET names it (x64, arm64), and the other one, which the workers are also published for.
+host_arch() { case $(uname -m) in aarch64|arm64) echo arm64 ;; *) echo x64 ;; esac; }
+cross_arch() { [ "$(host_arch)" = x64 ] && echo arm64 || echo x64; }
+
+# Native AOT's toolchain: clang links the native binary; for the other architecture, the cross binutils and C library
+# (Debian's gcc-<triple> brings its crt files and libgcc) and qemu-user to run what was built for it.
+ensure_native_toolchain() {
+  local package gnu qemu
+  if [ "$(cross_arch)" = arm64 ]; then package=aarch64-linux-gnu gnu=aarch64-linux-gnu qemu=qemu-aarch64
+  else package=x86-64-linux-gnu gnu=x86_64-linux-gnu qemu=qemu-x86_64; fi
+  command -v clang >/dev/null 2>&1 && command -v "$gnu-ld" >/dev/null 2>&1 && [ -d "/usr/$gnu/lib" ] \
+    && command -v "$qemu" >/dev/null 2>&1 && return 0
+  apt_install clang "gcc-$package" "binutils-$package" qemu-user
+}
+
+# publish_worker NAME [ARCH]: publishes a worker as its Dockerfile does (Release, Native AOT: one native binary) into
+# artifacts/NAME (this machine's architecture) or artifacts/linux-ARCH/NAME (the other one).
 publish_worker() {
-  local name=$1 project
+  local name=$1 arch=${2:-$(host_arch)} project out_dir
   project=$(ls "$repo/services/$name"/*.csproj)
-  local arch
-  case $(uname -m) in aarch64|arm64) arch=arm64 ;; *) arch=x64 ;; esac
+  ensure_native_toolchain
+  out_dir=$repo/artifacts/$name
+  [ "$arch" = "$(host_arch)" ] || out_dir=$repo/artifacts/linux-$arch/$name
   # MSBuild writes its errors to standard output: shown when the publish fails.
   local out; out=$(mktemp)
-  if ! dotnet publish "$project" -c Release -r "linux-$arch" --self-contained false -o "$repo/artifacts/$name" --nologo -v quiet >"$out" 2>&1; then
+  if ! dotnet publish "$project" -c Release -r "linux-$arch" -o "$out_dir" --nologo -v quiet >"$out" 2>&1; then
     sed 's/^/  /' "$out" >&2; rm -f "$out"
-    echo "error: publishing $name failed (its output above)" >&2
+    echo "error: publishing $name for linux-$arch failed (its output above)" >&2
     exit 1
   fi
   rm -f "$out"

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 using System.Text.RegularExpressions;
 
 namespace MailserverWorkers.BackupRunner;
@@ -38,7 +39,7 @@ public sealed partial class BackupOptions : IValidatableObject
     public string? RsyncArguments { get; set; }
 
     /// <summary>rsync's own I/O timeout (<c>--timeout</c>): a copy that moves no data this long fails (default 10 minutes).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan IoTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Preserve POSIX ACLs: <c>auto</c> (when the destination supports them), <c>true</c> or <c>false</c>.</summary>
@@ -85,15 +86,15 @@ public sealed partial class BackupOptions : IValidatableObject
     public string? PostCommand { get; set; }
 
     /// <summary>Time limit of each of the pre- and post-command (default 5 minutes).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often a long copy logs its progress (default 30 seconds).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How snapshots are named, by <see cref="Naming"/>.</summary>
-    public SnapshotNaming SnapshotNaming => SnapshotNaming.For(Naming);
+    public SnapshotNaming SnapshotNaming() => BackupRunner.SnapshotNaming.For(Naming);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MailserverWorkers.Shared.Formatting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,9 +16,8 @@ public sealed record SnapshotListing(string Snapshot, DateTimeOffset? Finished, 
 /// it does not share with the snapshot before it, measured now by walking the snapshots' inodes (what each costs
 /// on disk today, not what its run reported).
 /// </summary>
-public sealed class SnapshotLister(IOptions<BackupOptions> options, ILogger<SnapshotLister> logger)
+public sealed partial class SnapshotLister(IOptions<BackupOptions> options, ILogger<SnapshotLister> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public IReadOnlyList<SnapshotListing> List(CancellationToken cancellationToken)
     {
@@ -55,5 +55,10 @@ public sealed class SnapshotLister(IOptions<BackupOptions> options, ILogger<Snap
         return text.ToString();
     }
 
-    public static string ToJson(IReadOnlyList<SnapshotListing> listings) => JsonSerializer.Serialize(listings, Json);
+    public static string ToJson(IReadOnlyList<SnapshotListing> listings) => JsonSerializer.Serialize(listings, ListingJson.Default.IReadOnlyListSnapshotListing);
+
+    // Source-generated (a native binary has no reflection serializer).
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+    [JsonSerializable(typeof(IReadOnlyList<SnapshotListing>))]
+    private sealed partial class ListingJson : JsonSerializerContext;
 }

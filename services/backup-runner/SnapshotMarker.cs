@@ -10,15 +10,10 @@ namespace MailserverWorkers.BackupRunner;
 /// its own folders from anything else in the destination (retention touches nothing without it), and it keeps the
 /// run's figures. A folder whose marker has no <see cref="FinishedAt"/> is a partial snapshot.
 /// </summary>
-public sealed record SnapshotMarker
+public sealed partial record SnapshotMarker
 {
     public const string FileName = ".backup-runner.json";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>Always <c>backup-runner</c>.</summary>
     public string Runner { get; init; } = "backup-runner";
@@ -56,7 +51,7 @@ public sealed record SnapshotMarker
             }
 
             using var file = new FileStream(new SafeFileHandle(NativeFileSystem.OpenOwnFile(path, Libc.ORdonly, 0), ownsHandle: true), FileAccess.Read);
-            var marker = JsonSerializer.Deserialize<SnapshotMarker>(file, Json);
+            var marker = JsonSerializer.Deserialize(file, MarkerJson.Default.SnapshotMarker);
             return marker is { Runner: "backup-runner", Name.Length: > 0 } ? marker : null;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
@@ -76,10 +71,15 @@ public sealed record SnapshotMarker
         File.Delete(temporary);
         using (var file = new FileStream(new SafeFileHandle(NativeFileSystem.OpenOwnFile(temporary, Libc.OWronly | Libc.OCreat | Libc.OExcl, 0x180 /* 0600 */), ownsHandle: true), FileAccess.Write))
         {
-            JsonSerializer.Serialize(file, this, Json);
+            JsonSerializer.Serialize(file, this, MarkerJson.Default.SnapshotMarker);
             file.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
     }
+
+    // Source-generated (a native binary has no reflection serializer).
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonSerializable(typeof(SnapshotMarker))]
+    private sealed partial class MarkerJson : JsonSerializerContext;
 }

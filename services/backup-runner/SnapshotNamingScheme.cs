@@ -1,10 +1,6 @@
-using System.ComponentModel;
-using MailserverWorkers.Shared.Configuration;
-
 namespace MailserverWorkers.BackupRunner;
 
 /// <summary>Values of <c>Backup__Naming</c>: <c>iso-week</c> (<c>2026-W15</c>) or <c>legacy-week</c> (<c>%Y-%W</c>, <c>2026-15</c>).</summary>
-[TypeConverter(typeof(ConfigurationEnumConverter))]
 public enum SnapshotNamingScheme
 {
     IsoWeek,

@@ -75,7 +75,7 @@ public sealed class SnapshotRun(
         var settings = options.Value;
         var sources = settings.OrderedSources();
         var previous = store.Newest();
-        var snapshotName = settings.SnapshotNaming.NameFor(startedAt);
+        var snapshotName = settings.SnapshotNaming().NameFor(startedAt);
         CheckClock(snapshotName, startedAt, previous);
         var guard = new SourceGuard(settings);
         var before = CheckSources(sources, previous, cancellationToken);

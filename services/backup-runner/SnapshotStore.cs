@@ -31,7 +31,7 @@ public sealed class SnapshotStore(string destination, SnapshotNaming naming, str
     public static SnapshotStore For(BackupOptions settings, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new SnapshotStore(settings.Destination!, settings.SnapshotNaming, settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
+        return new SnapshotStore(settings.Destination!, settings.SnapshotNaming(), settings.Name, settings.Sources.Keys, settings.AdoptExisting, logger);
     }
 
     /// <summary>

@@ -16,8 +16,8 @@ public static class HaproxyHealthServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<TargetSet>().Configure(set => TargetSet.Bind(set, configuration)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TargetSet>>(sp => new TargetSetValidator(sp.GetRequiredService<IConfiguration>()));
-        services.AddWorkerOptions<HaproxyOptions>(HaproxyOptions.SectionName);
-        services.AddWorkerOptions<PostfixLogOptions>(PostfixLogOptions.SectionName);
+        services.AddWorkerOptions<HaproxyOptions>(HaproxyOptions.SectionName, static (section, options) => section.Bind(options));
+        services.AddWorkerOptions<PostfixLogOptions>(PostfixLogOptions.SectionName, static (section, options) => section.Bind(options));
         services.AddTlsOptions();
         services.AddCommandRunners();
         services.AddSingleton<IValidateOptions<PostfixLogOptions>, PodLogValidator>();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.HaproxyHealth;
 
@@ -21,7 +22,7 @@ public sealed class HaproxyOptions : IValidatableObject
     /// <summary>Its password (or <c>HAProxy__PasswordFile</c>).</summary>
     public string? Password { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [TimeSpanRange("00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A backend server HAProxy reports DOWN fails the run (default true); MAINT and DRAIN are only reported.</summary>

@@ -1,10 +1,6 @@
-using System.ComponentModel;
-using MailserverWorkers.Shared.Configuration;
-
 namespace MailserverWorkers.HaproxyHealth;
 
 /// <summary>Values of <c>Targets__&lt;name&gt;__Protocol</c>: <c>tcp</c>, <c>smtp</c>, <c>smtp-starttls</c>, <c>smtps</c>, <c>imap</c>, <c>imaps</c>.</summary>
-[TypeConverter(typeof(ConfigurationEnumConverter))]
 public enum PathProtocol
 {
     Tcp,

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.HaproxyHealth;
 
@@ -14,7 +15,7 @@ public sealed class PostfixLogOptions
     public bool Enabled { get; set; }
 
     /// <summary>How far back to count (the API's sinceSeconds; default 10 minutes).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [TimeSpanRange("00:00:01", "7.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>More fatal lines than this in the window fail the run (default 0: any).</summary>

@@ -1,10 +1,6 @@
-using System.ComponentModel;
-using MailserverWorkers.Shared.Configuration;
-
 namespace MailserverWorkers.HaproxyHealth;
 
 /// <summary>Values of <c>Targets__&lt;name&gt;__Proxy</c>: <c>none</c>, <c>v1</c>, <c>v2</c>.</summary>
-[TypeConverter(typeof(ConfigurationEnumConverter))]
 public enum ProxyVersion
 {
     None,

@@ -51,7 +51,7 @@ public sealed class TargetOptions : IValidatableObject
     public int Concurrency { get; set; } = 1;
 
     /// <summary>Limit of one attempt, connect to banner (and TLS) included.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The share of attempts that must succeed (default 1.0: all).</summary>

@@ -20,7 +20,7 @@ public sealed class TargetSet
         foreach (var child in configuration.GetSection(SectionName).GetChildren())
         {
             var target = new TargetOptions();
-            child.Bind(target);
+            ConfigurationEnumKeys.Resolve<TargetOptions>(child).Bind(target);
             set.Targets[child.Key] = target;
         }
     }

@@ -1,6 +1,7 @@
 using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Kubernetes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ public static class MailserverStatsServiceCollectionExtensions
     /// <summary>Registers the job and the sources <c>Stats__Postfix</c>, <c>Stats__Dovecot</c> and <c>Stats__Rspamd</c> choose.</summary>
     public static IServiceCollection AddMailserverStats(this IServiceCollection services)
     {
-        services.AddWorkerOptions<StatsOptions>(StatsOptions.SectionName);
+        services.AddWorkerOptions<StatsOptions>(StatsOptions.SectionName, static (section, options) => section.Bind(options));
         services.AddSingleton<IValidateOptions<StatsOptions>, StatsOptionsValidator>();
         services.AddCommandRunners();
         services.AddSingleton(sp => new SourceCommand(sp.CommandRunner(sp.GetRequiredService<IOptions<StatsOptions>>().Value.Runner), sp.GetRequiredService<IOptions<StatsOptions>>()));

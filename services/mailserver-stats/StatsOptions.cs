@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Commands;
 
 namespace MailserverWorkers.MailserverStats;
@@ -24,7 +25,7 @@ public sealed class StatsOptions
     public CommandRunnerKind Runner { get; set; } = CommandRunnerKind.Local;
 
     /// <summary>Limit of each source's command (default 30 s; a queue of 10,000 messages is read in well under one).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Recipient domains of deferred mail named in the metrics; the others are counted as <c>other</c>.</summary>

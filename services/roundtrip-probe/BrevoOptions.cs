@@ -15,6 +15,6 @@ public sealed class BrevoOptions
     public Uri BaseUrl { get; set; } = new("https://api.brevo.com");
 
     /// <summary>Limit of each API call (default 30 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -15,7 +15,7 @@ namespace MailserverWorkers.RoundtripProbe;
 /// Keep in sync with https://developers.brevo.com/reference/sendtransacemail and
 /// https://developers.brevo.com/reference/smtpblockedcontactsemaildelete
 /// </summary>
-public sealed class BrevoProbeSender(HttpClient http, IOptions<BrevoOptions> options, ILogger<BrevoProbeSender> logger) : IProbeSender
+public sealed partial class BrevoProbeSender(HttpClient http, IOptions<BrevoOptions> options, ILogger<BrevoProbeSender> logger) : IProbeSender
 {
     public string CheckDescription => $"Brevo API at {options.Value.BaseUrl.Authority} takes the API key (GET /v3/account)";
 
@@ -42,12 +42,14 @@ public sealed class BrevoProbeSender(HttpClient http, IOptions<BrevoOptions> opt
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(brevo.BaseUrl, "v3/smtp/email"))
         {
-            Content = JsonContent.Create(new BrevoEmail(
-                new BrevoAddress(mail.From, mail.FromName),
-                [new BrevoAddress(mail.To, null)],
-                mail.Subject,
-                mail.TextBody,
-                new Dictionary<string, string> { [mail.MarkerHeader] = mail.Id, ["Auto-Submitted"] = "auto-generated" })),
+            Content = JsonContent.Create(
+                new BrevoEmail(
+                    new BrevoAddress(mail.From, mail.FromName),
+                    [new BrevoAddress(mail.To, null)],
+                    mail.Subject,
+                    mail.TextBody,
+                    new Dictionary<string, string> { [mail.MarkerHeader] = mail.Id, ["Auto-Submitted"] = "auto-generated" }),
+                BrevoJson.Default.BrevoEmail),
         };
         using var response = await CallAsync("Brevo send (POST /v3/smtp/email)", request, brevo, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -146,4 +148,9 @@ public sealed class BrevoProbeSender(HttpClient http, IOptions<BrevoOptions> opt
         [property: JsonPropertyName("subject")] string Subject,
         [property: JsonPropertyName("textContent")] string TextContent,
         [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string> Headers);
+
+    // Source-generated (a native binary has no reflection serializer); web defaults, as JsonContent.Create's own.
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [JsonSerializable(typeof(BrevoEmail))]
+    internal sealed partial class BrevoJson : JsonSerializerContext;
 }

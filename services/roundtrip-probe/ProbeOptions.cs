@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.RoundtripProbe;
 
@@ -23,11 +24,11 @@ public sealed class ProbeOptions
     public string To { get; set; } = "";
 
     /// <summary>How long the whole round trip may take, send to cleanup (default 5 minutes).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Interval between searches where the server has no IDLE, or <c>Probe__UseIdle=false</c> (default 20 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    [TimeSpanRange("00:00:00.100", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Wait with IMAP IDLE where the server offers it (default true); false searches every <see cref="PollInterval"/>.</summary>

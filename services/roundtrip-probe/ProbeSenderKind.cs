@@ -1,9 +1,6 @@
-using System.ComponentModel;
-using MailserverWorkers.Shared.Configuration;
 namespace MailserverWorkers.RoundtripProbe;
 
 /// <summary>Values of <c>Probe__Sender</c>.</summary>
-[TypeConverter(typeof(ConfigurationEnumConverter))]
 public enum ProbeSenderKind
 {
     /// <summary>SMTP submission with MailKit.</summary>

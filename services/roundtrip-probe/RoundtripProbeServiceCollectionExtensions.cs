@@ -2,6 +2,7 @@ using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Hosting;
 using MailserverWorkers.Shared.Mail;
 using MailserverWorkers.Shared.Tls;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -12,11 +13,11 @@ public static class RoundtripProbeServiceCollectionExtensions
     /// <summary>Registers the round-trip job, its options, the sender chosen by <c>Probe__Sender</c> and IMAP.</summary>
     public static IServiceCollection AddRoundtripProbe(this IServiceCollection services)
     {
-        services.AddWorkerOptions<ProbeOptions>(ProbeOptions.SectionName);
+        services.AddWorkerOptions<ProbeOptions>(ProbeOptions.SectionName, static (section, options) => section.Bind(options));
         services.AddSingleton<IValidateOptions<ProbeOptions>, ProbeSenderOptionsValidator>();
-        services.AddWorkerOptions<SmtpOptions>(SmtpOptions.SectionName);
-        services.AddWorkerOptions<BrevoOptions>(BrevoOptions.SectionName);
-        services.AddWorkerOptions<ImapOptions>(ImapOptions.SectionName);
+        services.AddWorkerOptions<SmtpOptions>(SmtpOptions.SectionName, static (section, options) => section.Bind(options));
+        services.AddWorkerOptions<BrevoOptions>(BrevoOptions.SectionName, static (section, options) => section.Bind(options));
+        services.AddWorkerOptions<ImapOptions>(ImapOptions.SectionName, static (section, options) => section.Bind(options));
         services.AddTlsOptions();
 
         services.AddScoped<SmtpProbeSender>();

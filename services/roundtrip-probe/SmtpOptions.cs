@@ -23,6 +23,6 @@ public sealed class SmtpOptions
     public string? Password { get; set; }
 
     /// <summary>Limit of the connect and of each SMTP command (default 30 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Commands;
 
 namespace MailserverWorkers.SpamRetention;
@@ -19,6 +20,6 @@ public sealed class DovecotOptions
     public string? ConfigFile { get; set; }
 
     /// <summary>Limit of one doveadm command (default 10 minutes; a fetch of 100,000 messages takes seconds).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
+    [TimeSpanRange("00:00:01", "02:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 }

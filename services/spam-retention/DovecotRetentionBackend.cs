@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
 namespace MailserverWorkers.SpamRetention;
@@ -14,7 +15,7 @@ namespace MailserverWorkers.SpamRetention;
 /// <c>expunge -u user mailbox-guid G uid &lt;set&gt; before &lt;cutoff&gt;</c>: Dovecot itself re-checks the age at the
 /// moment it deletes and its index stays consistent. What is gone is then read back. Only doveadm is needed in the pod.
 /// </summary>
-public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionOptions> options) : IRetentionBackend
+public sealed partial class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionOptions> options) : IRetentionBackend
 {
     // A UID set of 1,000 UIDs stays a few KB long even when sparse: one command line, one exec request.
     private const int BatchSize = 1000;
@@ -27,9 +28,10 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
 
     public string Describe() => $"doveadm ({doveadm.Where}), mailbox {Retention.Mailbox} of {User}";
 
-    public async Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
+    public async Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, Action<MailboxMessage> onMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(headerNames);
+        ArgumentNullException.ThrowIfNull(onMessage);
         var folder = await StatusAsync(cancellationToken);
         // The user as Dovecot names it (its userdb may rewrite the name it was given): every row must carry this one.
         var (owner, uids) = await doveadm.RunAsync(
@@ -48,7 +50,6 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
             },
             cancellationToken);
         var reader = new HeaderBlockReader(headerNames.ToList());
-        var messages = new List<MailboxMessage>(uids.Count);
         await FailureIsolation.RunAsync(
             uids,
             BatchSize,
@@ -64,12 +65,12 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
                     return outcome.Problem;
                 }
 
-                messages.AddRange(outcome.Output!);
+                outcome.Output!.ForEach(onMessage);
                 return null;
             },
-            (uid, error) => messages.Add(new MailboxMessage(uid.ToString(CultureInfo.InvariantCulture), DateTimeOffset.MaxValue, 0, null, error)),
+            (uid, error) => onMessage(new MailboxMessage(uid.ToString(CultureInfo.InvariantCulture), DateTimeOffset.MaxValue, 0, null, error)),
             cancellationToken);
-        return new MailboxScan(messages, folder.Identity);
+        return new MailboxScan(folder.Identity);
     }
 
     public async Task<DeleteResult> DeleteAsync(MailboxScan scan, IReadOnlyList<MailboxMessage> messages, DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -209,9 +210,13 @@ public sealed class DovecotRetentionBackend(Doveadm doveadm, IOptions<RetentionO
     {
         // doveadm writes header bytes as they are; invalid UTF-8 becomes U+FFFD here instead of failing the whole parse.
         await using var utf8 = Encoding.CreateTranscodingStream(stdout, Encoding.UTF8, Encoding.UTF8, leaveOpen: true);
-        await foreach (var row in JsonSerializer.DeserializeAsyncEnumerable<Dictionary<string, string>>(utf8, cancellationToken: cancellationToken))
+        await foreach (var row in JsonSerializer.DeserializeAsyncEnumerable(utf8, RowJson.Default.DictionaryStringString, cancellationToken))
         {
             yield return row ?? throw new InvalidDataException("a null row");
         }
     }
+
+    // Source-generated (a native binary has no reflection serializer).
+    [JsonSerializable(typeof(Dictionary<string, string>))]
+    private sealed partial class RowJson : JsonSerializerContext;
 }

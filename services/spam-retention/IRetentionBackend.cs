@@ -8,10 +8,12 @@ public interface IRetentionBackend
 
     /// <summary>
     /// Reads every message of the one folder: ids, received times, sizes and the header fields in
-    /// <paramref name="headerNames"/>, parsed by <see cref="HeaderBlockReader"/> from the raw header. A message that
-    /// cannot be read is in the scan with its error (it is kept); it never stops the others being read.
+    /// <paramref name="headerNames"/>, parsed by <see cref="HeaderBlockReader"/> from the raw header, and hands each to
+    /// <paramref name="onMessage"/> as soon as it is read (from several threads at once: the maildir backend reads on
+    /// every core), holding none of them. A message that cannot be read is handed over with its error (it is kept); it
+    /// never stops the others being read.
     /// </summary>
-    Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken);
+    Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, Action<MailboxMessage> onMessage, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes those of <paramref name="messages"/> still received before <paramref name="cutoff"/> (checked again now),

@@ -33,8 +33,9 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
 
     public string Describe() => $"IMAP {Imap.Host}:{Imap.Port}, mailbox {Mailbox} of {Imap.Username}";
 
-    public async Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
+    public async Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, Action<MailboxMessage> onMessage, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(onMessage);
         var reader = new HeaderBlockReader(headerNames.ToList());
         ImapClient? client = null;
         try
@@ -43,7 +44,6 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
             var folder = await OpenAsync(client, FolderAccess.ReadOnly, cancellationToken);
             var identity = Identity(folder);
             var uids = await Bounded("IMAP UID SEARCH ALL", ct => folder.SearchAsync(SearchQuery.All, ct), cancellationToken);
-            var messages = new List<MailboxMessage>(uids.Count);
             await FailureIsolation.RunAsync<UniqueId>(
                 [.. uids],
                 BatchSize,
@@ -64,7 +64,7 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
 
                     try
                     {
-                        messages.AddRange(await ReadBatchAsync(folder, batch, reader, ct));
+                        (await ReadBatchAsync(folder, batch, reader, ct)).ForEach(onMessage);
                         return null;
                     }
                     catch (MailOperationException e) when (e.InnerException is ImapCommandException or ProtocolException or FormatException)
@@ -75,14 +75,14 @@ public sealed class ImapRetentionBackend(IOptions<ImapOptions> imapOptions, IOpt
                         return e.Message;
                     }
                 },
-                (uid, error) => messages.Add(new MailboxMessage(uid.Id.ToString(CultureInfo.InvariantCulture), DateTimeOffset.MaxValue, 0, null, error)),
+                (uid, error) => onMessage(new MailboxMessage(uid.Id.ToString(CultureInfo.InvariantCulture), DateTimeOffset.MaxValue, 0, null, error)),
                 cancellationToken);
             if (client is { IsConnected: true })
             {
                 await Bounded("IMAP LOGOUT", ct => client.DisconnectAsync(true, ct), cancellationToken);
             }
 
-            return new MailboxScan(messages, identity);
+            return new MailboxScan(identity);
         }
         catch (MailOperationException e)
         {

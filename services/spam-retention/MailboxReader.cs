@@ -8,17 +8,19 @@ namespace MailserverWorkers.SpamRetention;
 public sealed class MailboxReader(IRetentionBackend backend, RetentionPolicy policy, TimeProvider time, ILogger<MailboxReader> logger)
 {
     /// <summary>
-    /// The scan and its plan; <paramref name="withSenders"/> reads From too (for the profile and the log). A mailbox
-    /// that cannot be read throws (<see cref="RetentionFailedException"/>, <see cref="MailOperationException"/>,
-    /// <see cref="CommandFailedException"/>), logged here once.
+    /// The scan and its plan, each message decided as it is read; <paramref name="withSenders"/> reads From too (for the
+    /// profile and the log); <paramref name="keepAll"/> and <paramref name="holdDoomedAtMost"/> say what the plan holds
+    /// (<see cref="RetentionPlan"/>). A mailbox that cannot be read throws (<see cref="RetentionFailedException"/>,
+    /// <see cref="MailOperationException"/>, <see cref="CommandFailedException"/>), logged here once.
     /// </summary>
-    public async Task<(MailboxScan Scan, RetentionPlan Plan)> ReadAsync(bool withSenders, CancellationToken cancellationToken)
+    public async Task<(MailboxScan Scan, RetentionPlan Plan)> ReadAsync(bool withSenders, bool keepAll, int? holdDoomedAtMost, CancellationToken cancellationToken)
     {
         logger.LogInformation("Reading {Backend}", backend.Describe());
         try
         {
-            var scan = await backend.ScanAsync(withSenders ? policy.ProfileHeaderNames : policy.MarkerHeaderNames, cancellationToken);
-            return (scan, RetentionPlan.Build(scan.Messages, policy, time.GetUtcNow()));
+            var plan = new RetentionPlan(policy, time.GetUtcNow(), keepAll, holdDoomedAtMost);
+            var scan = await backend.ScanAsync(withSenders ? policy.ProfileHeaderNames : policy.MarkerHeaderNames, plan.Add, cancellationToken);
+            return (scan, plan);
         }
         catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
         {

@@ -64,8 +64,11 @@ internal sealed class MaildirDirectory : IDisposable
             : throw new RetentionFailedException(Refusal(fd, name, path, errno));
     }
 
-    /// <summary>The entries (not <c>.</c> and <c>..</c>) with their type from the directory itself, no look at each.</summary>
-    public List<DirectoryEntry> Entries()
+    /// <summary>
+    /// The entries (not <c>.</c> and <c>..</c>) with their type from the directory itself, no look at each, as the
+    /// listing reads them: the caller takes a few thousand at a time, and no list of the whole folder is made.
+    /// </summary>
+    public IEnumerable<DirectoryEntry> Entries()
     {
         // A descriptor of its own for the listing: closedir closes it, this one stays open.
         var listing = Libc.OpenAt(fd, ".", Libc.ORdonly | Libc.ODirectory | Libc.OCloexec);
@@ -77,7 +80,6 @@ internal sealed class MaildirDirectory : IDisposable
             throw new RetentionFailedException($"cannot list {Path}: errno {errno}");
         }
 
-        var entries = new List<DirectoryEntry>();
         try
         {
             nint entry;
@@ -93,11 +95,15 @@ internal sealed class MaildirDirectory : IDisposable
 
                 // A name that is not UTF-8 could not be named back exactly; one with control characters could forge log lines.
                 var exact = IsExactUtf8(entry + 19) && !name.Any(char.IsControl);
-                entries.Add(new DirectoryEntry(exact ? name : Escape(entry + 19), exact ? type : FileKind.Unnamed));
+                yield return new DirectoryEntry(exact ? name : Escape(entry + 19), exact ? type : FileKind.Unnamed);
             }
 
+            // Read right after readdir's null: the last P/Invoke error is the thread's own, saved at that call.
             var end = Marshal.GetLastPInvokeError();
-            return end == 0 ? entries : throw new RetentionFailedException($"cannot list {Path}: errno {end}");
+            if (end != 0)
+            {
+                throw new RetentionFailedException($"cannot list {Path}: errno {end}");
+            }
         }
         finally
         {

@@ -22,38 +22,42 @@ public sealed class MaildirRetentionBackend(Doveadm doveadm, IOptions<RetentionO
 
     public string Describe() => $"Maildir {FolderPath()}";
 
-    public Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, CancellationToken cancellationToken)
+    public Task<MailboxScan> ScanAsync(IReadOnlyList<string> headerNames, Action<MailboxMessage> onMessage, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(onMessage);
         using var folder = OpenFolder();
         var identity = folder.Identity;
         var subfolders = OpenSubfolders(folder);
         try
         {
-            // Ids are paths relative to the folder ("cur/1700000000.M1P1.host:2,S"): short to keep for 100,000 messages.
-            var entries = subfolders.SelectMany((dir, i) => dir.Entries().Select(e => (Sub: i, Entry: e))).ToArray();
+            // Ids are paths relative to the folder ("cur/1700000000.M1P1.host:2,S"). The listing is read a chunk at a
+            // time and each chunk's messages handed on as they are read: nothing holds the whole folder.
             var reader = new HeaderBlockReader(headerNames.ToList());
-            var messages = new MailboxMessage[entries.Length];
-            // Small files, read synchronously on every core: the scan is bound by system calls, not by the disk.
-            // Chunked, with a young-generation collection between chunks: the scan allocates in a steady stream, and
-            // left to its default gen0 budget the runtime's heap runs some 50 MiB ahead of the live data.
-            for (var chunk = 0; chunk < entries.Length; chunk += ScanChunk)
+            for (var sub = 0; sub < subfolders.Count; sub++)
             {
-                Parallel.For(
-                    chunk,
-                    Math.Min(entries.Length, chunk + ScanChunk),
-                    new ParallelOptions { CancellationToken = cancellationToken },
-                    () => new byte[HeaderBlockReader.MaxHeaderBytes],
-                    (i, _, buffer) =>
-                    {
-                        var (sub, entry) = entries[i];
-                        messages[i] = Read(subfolders[sub], Subfolders[sub] + "/" + entry.Name, entry, reader, buffer);
-                        return buffer;
-                    },
-                    _ => { });
-                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+                var directory = subfolders[sub];
+                var prefix = Subfolders[sub] + "/";
+                foreach (var chunk in directory.Entries().Chunk(ScanChunk))
+                {
+                    // Small files, read synchronously on every core: the scan is bound by system calls, not by the
+                    // disk. A young-generation collection after each chunk: the scan allocates in a steady stream, and
+                    // left to its default gen0 budget the heap runs some 50 MiB ahead of the live data.
+                    Parallel.For(
+                        0,
+                        chunk.Length,
+                        new ParallelOptions { CancellationToken = cancellationToken },
+                        () => new byte[HeaderBlockReader.MaxHeaderBytes],
+                        (i, _, buffer) =>
+                        {
+                            onMessage(Read(directory, prefix + chunk[i].Name, chunk[i], reader, buffer));
+                            return buffer;
+                        },
+                        _ => { });
+                    GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+                }
             }
 
-            return Task.FromResult(new MailboxScan(messages, identity));
+            return Task.FromResult(new MailboxScan(identity));
         }
         finally
         {

@@ -16,7 +16,7 @@ public sealed class ProfileCommand(MailboxReader reader, IRetentionBackend backe
         RetentionPlan plan;
         try
         {
-            (_, plan) = await reader.ReadAsync(withSenders: true, cancellationToken);
+            (_, plan) = await reader.ReadAsync(withSenders: true, keepAll: true, holdDoomedAtMost: null, cancellationToken);
         }
         catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
         {

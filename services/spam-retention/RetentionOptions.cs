@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.SpamRetention;
 
@@ -28,11 +29,11 @@ public sealed class RetentionOptions : IValidatableObject
     public string? Maildir { get; set; }
 
     /// <summary>Automated mail older than this is deleted (default 14 days).</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    [TimeSpanRange("01:00:00", "3650.00:00:00")]
     public TimeSpan AutomatedAfter { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>Other mail older than this is deleted (default 90 days).</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    [TimeSpanRange("01:00:00", "3650.00:00:00")]
     public TimeSpan HumanAfter { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>Refuse to delete more than this share of the mailbox in one run without --force (default 50).</summary>

@@ -6,31 +6,49 @@ public sealed record ClassifiedMessage(MailboxMessage Message, IReadOnlyList<str
     public bool Automated => Markers.Count > 0;
 }
 
-/// <summary>The whole mailbox classified at one instant: what stays, what each rule takes, and what could not be read.</summary>
-public sealed class RetentionPlan
+/// <summary>
+/// The mailbox classified at one instant, as the scan reads it: each message is decided when it arrives
+/// (<see cref="Add"/>, from any thread), and only what a command needs of it is held: the counts of everything, the
+/// messages a rule takes and those that could not be read; every message only for the profile. So a run over 100,000
+/// messages holds what it may delete, not the mailbox. The caps are checked on the whole, before anything is deleted.
+/// </summary>
+/// <param name="policy">The rules.</param>
+/// <param name="now">The instant the ages are taken at.</param>
+/// <param name="keepAll">Hold every readable message (the profile reads them all).</param>
+/// <param name="holdDoomedAtMost">
+/// Stop holding doomed messages once more than this many are doomed (a real run without --force: past
+/// <c>Retention__MaxDelete</c> it refuses whatever else the mailbox holds, so their list is never needed); null: hold them all.
+/// </param>
+public sealed class RetentionPlan(RetentionPolicy policy, DateTimeOffset now, bool keepAll = false, int? holdDoomedAtMost = null)
 {
-    private RetentionPlan(IReadOnlyList<ClassifiedMessage> messages, IReadOnlyList<MailboxMessage> unreadable, DateTimeOffset now)
-    {
-        Messages = messages;
-        Unreadable = unreadable;
-        Now = now;
-    }
+    private readonly Lock gate = new();
+    private readonly List<ClassifiedMessage> held = [];
+    private readonly List<MailboxMessage> unreadable = [];
+    private int readable;
+    private long bytes;
+    private int doomed;
+    private bool doomedDropped;
 
-    public DateTimeOffset Now { get; }
+    public DateTimeOffset Now { get; } = now;
 
-    /// <summary>Every readable message.</summary>
-    public IReadOnlyList<ClassifiedMessage> Messages { get; }
+    /// <summary>The readable messages held: every one with <c>keepAll</c>, else those a rule takes (unless dropped past the cap).</summary>
+    public IReadOnlyList<ClassifiedMessage> Messages => held;
 
     /// <summary>Messages whose header could not be read: kept, and counted as errors.</summary>
-    public IReadOnlyList<MailboxMessage> Unreadable { get; }
+    public IReadOnlyList<MailboxMessage> Unreadable => unreadable;
 
-    public int Scanned => Messages.Count + Unreadable.Count;
+    public int Scanned => readable + unreadable.Count;
 
-    public long Bytes => Messages.Sum(m => m.Message.Size) + Unreadable.Sum(m => m.Size);
+    public long Bytes => bytes;
 
-    public List<ClassifiedMessage> Doomed(RetentionDecision decision) => Messages.Where(m => m.Decision == decision).ToList();
+    public int DoomedCount => doomed;
 
-    public int DoomedCount => Messages.Count(m => m.Decision != RetentionDecision.Keep);
+    /// <summary>Whether more messages were doomed than <c>holdDoomedAtMost</c>, so that their list was let go.</summary>
+    public bool DoomedDropped => doomedDropped;
+
+    public List<ClassifiedMessage> Doomed(RetentionDecision decision) =>
+        doomedDropped ? throw new InvalidOperationException("the doomed messages were not held: the caps refuse them")
+            : held.Where(m => m.Decision == decision).ToList();
 
     /// <summary>Whether deleting what the plan dooms would pass <c>Retention__MaxDelete</c> or <c>Retention__MaxDeletePercent</c> of what was scanned.</summary>
     public bool ExceedsCaps(RetentionOptions caps)
@@ -39,27 +57,52 @@ public sealed class RetentionPlan
         return DoomedCount > caps.MaxDelete || DoomedCount * 100.0 > caps.MaxDeletePercent * Scanned;
     }
 
-    public static RetentionPlan Build(IReadOnlyList<MailboxMessage> scanned, RetentionPolicy policy, DateTimeOffset now)
+    /// <summary>Decides one message as the scan hands it over; safe to call from several threads at once.</summary>
+    public void Add(MailboxMessage message)
     {
-        ArgumentNullException.ThrowIfNull(scanned);
-        ArgumentNullException.ThrowIfNull(policy);
-        var messages = new List<ClassifiedMessage>(scanned.Count);
-        var unreadable = new List<MailboxMessage>();
-        foreach (var message in scanned)
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Error is not null)
         {
-            if (message.Error is not null)
+            lock (gate)
             {
                 unreadable.Add(message);
-            }
-            else if (message.Headers is { } headers)
-            {
-                var markers = policy.MarkersOf(headers);
-                messages.Add(new ClassifiedMessage(message, markers, policy.Decide(markers.Count > 0, message.ReceivedAt, now)));
+                bytes += message.Size;
             }
 
-            // Neither headers nor error: the message vanished while the run read it. Not an error, not counted.
+            return;
         }
 
-        return new RetentionPlan(messages, unreadable, now);
+        // Neither headers nor error: the message vanished while the run read it. Not an error, not counted.
+        if (message.Headers is not { } headers)
+        {
+            return;
+        }
+
+        var markers = policy.MarkersOf(headers);
+        var classified = new ClassifiedMessage(message, markers, policy.Decide(markers.Count > 0, message.ReceivedAt, Now));
+        lock (gate)
+        {
+            readable++;
+            bytes += message.Size;
+            if (classified.Decision != RetentionDecision.Keep)
+            {
+                doomed++;
+                if (!keepAll && doomed > holdDoomedAtMost)
+                {
+                    if (!doomedDropped)
+                    {
+                        held.RemoveAll(m => m.Decision != RetentionDecision.Keep);
+                        doomedDropped = true;
+                    }
+
+                    return;
+                }
+            }
+
+            if (keepAll || (classified.Decision != RetentionDecision.Keep && !doomedDropped))
+            {
+                held.Add(classified);
+            }
+        }
     }
 }

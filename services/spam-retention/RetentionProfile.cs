@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MailserverWorkers.Shared.Formatting;
 using MimeKit;
 
@@ -10,15 +11,13 @@ namespace MailserverWorkers.SpamRetention;
 /// What an operator otherwise works out by hand before trusting a policy: totals, top senders by count and by bytes,
 /// the age distribution, the share of each marker, and what each rule would delete now. A table, or JSON.
 /// </summary>
-public static class RetentionProfile
+public static partial class RetentionProfile
 {
     private static readonly (string Name, TimeSpan Below)[] AgeBuckets =
     [
         ("<1d", TimeSpan.FromDays(1)), ("1-7d", TimeSpan.FromDays(7)), ("7-14d", TimeSpan.FromDays(14)), ("14-30d", TimeSpan.FromDays(30)),
         ("30-90d", TimeSpan.FromDays(90)), ("90-365d", TimeSpan.FromDays(365)), (">365d", TimeSpan.MaxValue),
     ];
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public sealed record Count(string Name, int Messages, long Bytes);
 
@@ -51,7 +50,7 @@ public static class RetentionProfile
             senders.OrderByDescending(s => s.Bytes).ThenBy(s => s.Name, StringComparer.Ordinal).Take(top).ToList());
     }
 
-    public static string ToJson(Report report) => JsonSerializer.Serialize(report, Indented);
+    public static string ToJson(Report report) => JsonSerializer.Serialize(report, ReportJson.Default.Report);
 
     public static string ToTable(Report report)
     {
@@ -88,4 +87,9 @@ public static class RetentionProfile
             ? mailbox.Address.ToLowerInvariant()
             : from.Trim();
     }
+
+    // Source-generated (a native binary has no reflection serializer).
+    [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+    [JsonSerializable(typeof(Report))]
+    private sealed partial class ReportJson : JsonSerializerContext;
 }

@@ -29,8 +29,13 @@ public sealed class RetentionRun(
         MailboxScan scan;
         try
         {
-            // From is read only where someone sees it: the per-message log lines.
-            (scan, plan) = await reader.ReadAsync(withSenders: logger.IsEnabled(LogLevel.Information), cancellationToken);
+            // From is read only where someone sees it: the per-message log lines. A real run without --force refuses
+            // past Retention__MaxDelete whatever else it reads, so it holds no more doomed messages than that.
+            (scan, plan) = await reader.ReadAsync(
+                withSenders: logger.IsEnabled(LogLevel.Information),
+                keepAll: false,
+                holdDoomedAtMost: command.DryRun || command.Force ? null : options.Value.MaxDelete,
+                cancellationToken);
         }
         catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
         {

@@ -19,14 +19,14 @@ public static class SpamRetentionServiceCollectionExtensions
     public static IServiceCollection AddSpamRetention(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddWorkerOptions<RetentionOptions>(RetentionOptions.SectionName);
-        services.AddWorkerOptions<DovecotOptions>(DovecotOptions.SectionName);
+        services.AddWorkerOptions<RetentionOptions>(RetentionOptions.SectionName, static (section, options) => section.Bind(options));
+        services.AddWorkerOptions<DovecotOptions>(DovecotOptions.SectionName, static (section, options) => section.Bind(options));
         services.AddSingleton<IValidateOptions<DovecotOptions>, DoveadmRunnerValidator>();
         services.AddTlsOptions();
         services.AddCommandRunners();
         if (string.Equals(configuration["Retention:Backend"], nameof(RetentionBackendKind.Imap), StringComparison.OrdinalIgnoreCase))
         {
-            services.AddWorkerOptions<ImapOptions>(ImapOptions.SectionName);
+            services.AddWorkerOptions<ImapOptions>(ImapOptions.SectionName, static (section, options) => section.Bind(options));
         }
 
         services.AddSingleton(sp => sp.CommandRunner(sp.GetRequiredService<IOptions<DovecotOptions>>().Value.Runner));

@@ -1,10 +1,6 @@
-using System.ComponentModel;
-using MailserverWorkers.Shared.Configuration;
-
 namespace MailserverWorkers.Shared.Commands;
 
 /// <summary>Where a worker runs the mail server's own tools (doveadm, postqueue, rspamc): here, or in the mail server's pod.</summary>
-[TypeConverter(typeof(ConfigurationEnumConverter))]
 public enum CommandRunnerKind
 {
     /// <summary><see cref="LocalCommandRunner"/>: the tool beside the worker.</summary>

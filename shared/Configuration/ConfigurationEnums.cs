@@ -25,18 +25,17 @@ public static class ConfigurationEnums
     }
 
     /// <summary>The values a key of <paramref name="enumType"/> takes, in declaration order.</summary>
-    public static IReadOnlyList<string> Names(Type enumType) =>
-        Enum.GetValues(enumType).Cast<Enum>().Select(ToConfigurationValue).ToList();
+    public static IReadOnlyList<string> Names(Type enumType) => Members(enumType).Select(ToConfigurationValue).ToList();
 
     /// <summary>
     /// Reads a value: a member's kebab-case name or its own name, in any case; throws
     /// <see cref="ConfigurationValueException"/> naming the allowed values.
     /// </summary>
-    public static object Parse(Type enumType, string text)
+    public static Enum Parse(Type enumType, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim();
-        foreach (var value in Enum.GetValues(enumType).Cast<Enum>())
+        foreach (var value in Members(enumType))
         {
             if (value.ToConfigurationValue().Equals(trimmed, StringComparison.OrdinalIgnoreCase) || value.ToString().Equals(trimmed, StringComparison.OrdinalIgnoreCase))
             {
@@ -46,4 +45,8 @@ public static class ConfigurationEnums
 
         throw new ConfigurationValueException($"'{text}' is not one of {string.Join(", ", Names(enumType))}");
     }
+
+    // Enum.GetValues(Type) builds an array of the enum type, which a native binary may not be able to make (IL3050);
+    // names and Enum.Parse need nothing generated.
+    private static IEnumerable<Enum> Members(Type enumType) => Enum.GetNames(enumType).Select(name => (Enum)Enum.Parse(enumType, name));
 }

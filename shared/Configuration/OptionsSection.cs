@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 
@@ -10,8 +11,14 @@ namespace MailserverWorkers.Shared.Configuration;
 /// </summary>
 /// <param name="Prefix">The keys' prefix as an operator writes it: <c>Smtp</c>, or <c>Targets__&lt;name&gt;</c>.</param>
 /// <param name="Options">The options class; its parameterless constructor gives the defaults.</param>
-public sealed record OptionsSection(string Prefix, Type Options)
+public sealed record OptionsSection(string Prefix, [DynamicallyAccessedMembers(OptionsSection.Members)][property: DynamicallyAccessedMembers(OptionsSection.Members)] Type Options)
 {
+    /// <summary>
+    /// What the workers read of an options class at run time, and so what a trimmed or native binary must keep of it:
+    /// its public properties (the keys) and its parameterless constructor (the defaults).
+    /// </summary>
+    public const DynamicallyAccessedMemberTypes Members = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
+
     /// <summary>Every key with its default, <c>Smtp__Port (587)</c>, <c>Smtp__Security (none|start-tls|ssl-on-connect; start-tls)</c>.</summary>
     public IEnumerable<string> Keys()
     {

@@ -5,6 +5,7 @@ using MailserverWorkers.Shared.Pushgateway;
 using MailserverWorkers.Shared.UptimeKuma;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -111,7 +112,9 @@ public static class WorkerHost
         // The host's own "Hosting failed to start" would repeat, with a stack trace, what RunAsync reports in one line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.Logging.AddConsoleFormatter<WorkerConsoleFormatter, ConsoleFormatterOptions>();
+        // What AddConsoleFormatter<TFormatter, TOptions> registers, without binding ConsoleFormatterOptions by reflection
+        // (RequiresDynamicCode): the formatter reads no options.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, WorkerConsoleFormatter>());
         var formatter = builder.Configuration["Logging:Console:FormatterName"];
         builder.Logging.AddConsole(o =>
         {

@@ -22,7 +22,7 @@ public sealed class KubernetesOptions : IValidatableObject
     public string? Kubeconfig { get; set; }
 
     /// <summary>Limit of one API call, and of opening an exec stream (default 30 s). A running command is bounded by its caller.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <inheritdoc />

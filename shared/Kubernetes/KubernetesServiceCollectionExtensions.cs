@@ -1,6 +1,7 @@
 using k8s;
 using MailserverWorkers.Shared.Commands;
 using MailserverWorkers.Shared.Configuration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ public static class KubernetesServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCommandRunners(this IServiceCollection services)
     {
-        services.AddWorkerOptions<KubernetesOptions>(KubernetesOptions.SectionName);
+        services.AddWorkerOptions<KubernetesOptions>(KubernetesOptions.SectionName, static (section, options) => section.Bind(options));
         services.AddSingleton<LocalCommandRunner>();
         services.AddSingleton<IKubernetes>(sp =>
         {

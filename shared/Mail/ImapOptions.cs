@@ -30,6 +30,6 @@ public sealed class ImapOptions
     public string Password { get; set; } = "";
 
     /// <summary>Limit of the connect and of each IMAP command (default 10 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,11 +1,8 @@
-using System.ComponentModel;
 using MailKit.Security;
-using MailserverWorkers.Shared.Configuration;
 
 namespace MailserverWorkers.Shared.Mail;
 
 /// <summary>Values of <c>Smtp__Security</c> and <c>Imap__Security</c>.</summary>
-[TypeConverter(typeof(ConfigurationEnumConverter))]
 public enum MailSecurity
 {
     /// <summary>Plain text; only sensible on loopback.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MailserverWorkers.Shared.Configuration;
 using MailserverWorkers.Shared.Http;
 
 namespace MailserverWorkers.Shared.Pushgateway;
@@ -35,11 +36,11 @@ public sealed class PushgatewayOptions : IRetriedDeliveryOptions, IValidatableOb
     public int Attempts { get; set; } = DefaultAttempts;
 
     /// <summary>First backoff (default 1 s; then 2 s, 4 s; each up to a quarter longer as jitter, never shorter).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
+    [TimeSpanRange("00:00:00.010", "00:05:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Limit of one attempt (default 10 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc />

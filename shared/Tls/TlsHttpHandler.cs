@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using MailserverWorkers.Shared.Configuration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailserverWorkers.Shared.Tls;
@@ -17,7 +19,7 @@ public static class TlsHttpHandler
     /// Adds a typed <see cref="HttpClient"/> for <typeparamref name="TClient"/> whose handler honours <see cref="TlsOptions"/>
     /// (added once), without the HTTP client's own log lines (they would print URLs with tokens).
     /// </summary>
-    public static IHttpClientBuilder AddTlsHttpClient<TClient>(this IServiceCollection services)
+    public static IHttpClientBuilder AddTlsHttpClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services)
         where TClient : class
     {
         services.AddTlsOptions();
@@ -32,7 +34,7 @@ public static class TlsHttpHandler
         ArgumentNullException.ThrowIfNull(services);
         if (!services.Any(d => d.ServiceType == typeof(Microsoft.Extensions.Options.IValidateOptions<TlsOptions>)))
         {
-            services.AddWorkerOptions<TlsOptions>(TlsOptions.SectionName);
+            services.AddWorkerOptions<TlsOptions>(TlsOptions.SectionName, static (section, options) => section.Bind(options));
         }
 
         return services;

@@ -19,10 +19,10 @@ public sealed class UptimeKumaOptions : IRetriedDeliveryOptions
     public int Attempts { get; set; } = 3;
 
     /// <summary>Base delay before a retry, doubled each time (default 1 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
+    [TimeSpanRange("00:00:00.010", "00:05:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Limit of one attempt (default 10 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -164,8 +164,9 @@ public sealed class RetentionBackendTests
                     retention),
                 _ => new MaildirRetentionBackend(doveadm, retention, NullLogger<MaildirRetentionBackend>.Instance),
             };
-            var scan = await subject.ScanAsync(["From"], CancellationToken.None);
-            Assert.Equal(5, scan.Messages.Count);
+            var messages = new List<MailboxMessage>();
+            var scan = await subject.ScanAsync(["From"], m => { lock (messages) { messages.Add(m); } }, CancellationToken.None);
+            Assert.Equal(5, messages.Count);
 
             // Rebuilt: Dovecot gives the folder a new UIDVALIDITY (its UIDs may now name other mail); the Maildir is another directory.
             if (backend == "maildir")
@@ -179,7 +180,7 @@ public sealed class RetentionBackendTests
                 await DoveadmAsync("mailbox", "update", "-u", stack.RetentionUser, "--uid-validity", validity.ToString(System.Globalization.CultureInfo.InvariantCulture), "INBOX");
             }
 
-            var result = await subject.DeleteAsync(scan, scan.Messages, DateTimeOffset.UtcNow, CancellationToken.None);
+            var result = await subject.DeleteAsync(scan, messages, DateTimeOffset.UtcNow, CancellationToken.None);
 
             Assert.Empty(result.Gone);
             Assert.Contains(backend == "maildir" ? "is another directory than the one read" : "changed since it was read", result.Error);

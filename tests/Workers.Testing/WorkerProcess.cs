@@ -24,22 +24,38 @@ public sealed record WorkerRun(int ExitCode, string Output, string StandardError
 /// </summary>
 public static class WorkerProcess
 {
-    /// <summary>The worker's build output, in the configuration the tests were built in.</summary>
-    public static string WorkerAssembly(string name)
+    /// <summary>
+    /// Where <c>scripts/test</c> published the workers (<c>artifacts</c>, one native binary each, as the images ship them),
+    /// from <c>MAILWORKERS_PUBLISHED</c>; null for a plain <c>dotnet test</c>, which runs the build output with
+    /// <c>dotnet</c>.
+    /// </summary>
+    public static string? PublishedFolder => Environment.GetEnvironmentVariable("MAILWORKERS_PUBLISHED") is { Length: > 0 } folder ? folder : null;
+
+    /// <summary>
+    /// The command line that starts the worker: its published native binary (<see cref="PublishedFolder"/>), or
+    /// <c>dotnet</c> and its build output, in the configuration the tests were built in.
+    /// </summary>
+    public static IReadOnlyList<string> WorkerCommand(string name)
     {
+        if (PublishedFolder is { } published)
+        {
+            var binary = Path.Combine(published, name, name);
+            return File.Exists(binary) ? [binary] : throw new FileNotFoundException($"{name} is not published in {published} (MAILWORKERS_PUBLISHED)", binary);
+        }
+
         // AppContext.BaseDirectory is tests/<Project>/bin/<configuration>/<framework>/.
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = framework.Parent!.Name;
         var dll = Path.Combine(MailStack.RepositoryRoot(), "services", name, "bin", configuration, framework.Name, name + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{name} is not built; the test project must reference it", dll);
+        return File.Exists(dll) ? ["dotnet", dll] : throw new FileNotFoundException($"{name} is not built; the test project must reference it", dll);
     }
 
     /// <summary>Runs the worker as <paramref name="user"/> (runuser), as a worker sharing the mail server's uid does.</summary>
     public static IReadOnlyList<string> As(string user) => ["/usr/sbin/runuser", "-u", user, "--"];
 
     /// <summary>
-    /// Runs <c>dotnet services/&lt;name&gt;/bin/&lt;configuration&gt;/net10.0/&lt;name&gt;.dll</c>, the worker's own build
-    /// output (the copy in a test folder would resolve its dependencies against the test's frameworks), with
+    /// Runs the worker (<see cref="WorkerCommand"/>: the published native binary, or <c>dotnet</c> and the worker's own
+    /// build output, as the copy in a test folder would resolve its dependencies against the test's frameworks), with
     /// <paramref name="environment"/> as its configuration. With <paramref name="terminateWhen"/>, the process gets
     /// SIGTERM (as Kubernetes sends it), or <paramref name="signal"/>, when the output has a line that matches it. With
     /// <paramref name="captureStandardErrorSeparately"/>, <see cref="WorkerRun.Output"/> holds standard output alone.
@@ -55,14 +71,13 @@ public static class WorkerProcess
         IReadOnlyList<string>? launcher = null,
         string signal = "TERM")
     {
-        var dll = WorkerAssembly(assemblyName);
-        var start = new ProcessStartInfo(launcher?[0] ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in launcher is null ? [] : launcher.Skip(1).Append("dotnet"))
+        var command = (launcher ?? []).Concat(WorkerCommand(assemblyName)).ToList();
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add(dll);
         foreach (var argument in arguments ?? [])
         {
             start.ArgumentList.Add(argument);
