@@ -39,15 +39,15 @@ ensure_dotnet() {
 host_arch() { case $(uname -m) in aarch64|arm64) echo arm64 ;; *) echo x64 ;; esac; }
 cross_arch() { [ "$(host_arch)" = x64 ] && echo arm64 || echo x64; }
 
-# Native AOT's toolchain: clang links the native binary; for the other architecture, the cross binutils and C library
-# (Debian's gcc-<triple> brings its crt files and libgcc) and qemu-user to run what was built for it.
+# Native AOT's toolchain (scripts/native-toolchain, as the Dockerfiles install it), for this machine's architecture and
+# the other one, and qemu-user to run what was built for the other.
 ensure_native_toolchain() {
-  local package gnu qemu
-  if [ "$(cross_arch)" = arm64 ]; then package=aarch64-linux-gnu gnu=aarch64-linux-gnu qemu=qemu-aarch64
-  else package=x86-64-linux-gnu gnu=x86_64-linux-gnu qemu=qemu-x86_64; fi
+  local gnu qemu
+  if [ "$(cross_arch)" = arm64 ]; then gnu=aarch64-linux-gnu qemu=qemu-aarch64; else gnu=x86_64-linux-gnu qemu=qemu-x86_64; fi
   command -v clang >/dev/null 2>&1 && command -v "$gnu-ld" >/dev/null 2>&1 && [ -d "/usr/$gnu/lib" ] \
     && command -v "$qemu" >/dev/null 2>&1 && return 0
-  apt_install clang "gcc-$package" "binutils-$package" qemu-user
+  step "scripts/native-toolchain $(cross_arch)" "$repo/scripts/native-toolchain" "$(cross_arch)"
+  apt_install qemu-user
 }
 
 # publish_worker NAME [ARCH]: publishes a worker as its Dockerfile does (Release, Native AOT: one native binary) into

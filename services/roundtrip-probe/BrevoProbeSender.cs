@@ -34,9 +34,12 @@ public sealed partial class BrevoProbeSender(HttpClient http, IOptions<BrevoOpti
         }
     }
 
-    public async Task SendAsync(ProbeMail mail, CancellationToken cancellationToken)
+    public async Task SendAsync(ProbeMail mail, Task ready, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);
+        ArgumentNullException.ThrowIfNull(ready);
+        // An API has no session to open beforehand: nothing is asked of Brevo until the IMAP side is ready.
+        await ready;
         var brevo = options.Value;
         await UnblockAsync(brevo, mail.To, cancellationToken);
 

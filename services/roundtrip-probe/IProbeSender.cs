@@ -6,7 +6,12 @@ namespace MailserverWorkers.RoundtripProbe;
 /// </summary>
 public interface IProbeSender
 {
-    Task SendAsync(ProbeMail mail, CancellationToken cancellationToken);
+    /// <summary>
+    /// Hands <paramref name="mail"/> to the relay once <paramref name="ready"/> (the IMAP side logged in and watching) has
+    /// completed, and not before: the relay is reached and logged in to meanwhile, so the probe's first SMTP command does
+    /// not wait for IMAP, but a failed IMAP login still costs no probe mail (nothing is sent; its exception is rethrown).
+    /// </summary>
+    Task SendAsync(ProbeMail mail, Task ready, CancellationToken cancellationToken);
 
     /// <summary>What <c>--check</c> proves of the relay: it answers and takes the credentials; nothing is sent.</summary>
     string CheckDescription { get; }

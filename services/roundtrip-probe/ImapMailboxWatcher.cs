@@ -27,7 +27,19 @@ public sealed class ImapMailboxWatcher(
         ["Authentication-Results", "X-Spam-Score", "X-Rspamd-Score", "X-Spamd-Result", "X-Spam-Status", "X-Spam", "X-Spam-Flag"];
 
     private readonly List<(ImapClient Client, IMailFolder Folder)> watches = [];
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int notListening;
+    private int listeningFolders;
+
     private ImapOptions Imap => imapOptions.Value;
+
+    /// <summary>
+    /// Completes once every watched folder has searched once and waits (IDLE sent, or its poll wait begun), so that mail
+    /// landing from then on is reported as soon as the server notices it; fails when <see cref="WaitForAsync"/> does.
+    /// Mail that lands between a folder's search and its IDLE is told only at the server's next check (Dovecot 2.3:
+    /// about 500 ms later), which would count in the delivery time.
+    /// </summary>
+    public Task Listening => listening.Task;
 
     /// <summary>
     /// Logs in and selects the folders. Called before the send: a login failure then costs no probe mail, and IDLE
@@ -61,6 +73,8 @@ public sealed class ImapMailboxWatcher(
     {
         ArgumentNullException.ThrowIfNull(mail);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        notListening = watches.Count;
+        listeningFolders = 0;
         var pending = watches.Select(w => WatchFolderAsync(w.Client, w.Folder, mail, stop.Token)).ToList();
         Exception? firstFailure = null;
         while (pending.Count > 0)
@@ -82,36 +96,82 @@ public sealed class ImapMailboxWatcher(
             }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        throw firstFailure ?? new ProbeFailedException("IMAP watch ended without a result");
+        var ended = cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken)
+            : firstFailure ?? new ProbeFailedException("IMAP watch ended without a result");
+        listening.TrySetException(ended);
+        throw ended;
+    }
+
+    /// <summary>
+    /// One folder waits for the mail (<paramref name="failure"/> null) or its watch ended before it could: the last of
+    /// them completes <see cref="Listening"/>, which fails when no folder listens.
+    /// </summary>
+    private void Listened(Exception? failure)
+    {
+        if (failure is null)
+        {
+            Interlocked.Increment(ref listeningFolders);
+        }
+
+        if (Interlocked.Decrement(ref notListening) == 0)
+        {
+            _ = Volatile.Read(ref listeningFolders) > 0 ? listening.TrySetResult() : listening.TrySetException(failure ?? new ProbeFailedException("no folder is watched"));
+        }
     }
 
     private async Task<FoundProbeMail> WatchFolderAsync(ImapClient client, IMailFolder folder, ProbeMail mail, CancellationToken cancellationToken)
     {
         var useIdle = probeOptions.Value.UseIdle && client.Capabilities.HasFlag(ImapCapabilities.Idle);
-        while (true)
+        var listened = false;
+        try
         {
-            var countBefore = folder.Count;
-            var uids = await Bounded($"IMAP SEARCH in {folder.FullName}", ct => folder.SearchAsync(SearchQuery.SubjectContains(mail.Id), ct), cancellationToken);
-            if (uids.Count > 0)
+            while (true)
             {
-                var seenAt = time.GetUtcNow();
-                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate) { Headers = new HeaderSet(ReportHeaders) };
-                var summaries = await Bounded($"IMAP FETCH in {folder.FullName}", ct => folder.FetchAsync([uids[^1]], request, ct), cancellationToken);
-                var summary = summaries.Count > 0 ? summaries[0] : throw new ProbeFailedException($"{mail.Id} vanished from {folder.FullName} before it could be read");
-                logger.LogInformation("Probe mail {Id} seen in {Folder}", mail.Id, folder.FullName);
-                return new FoundProbeMail(folder.FullName, ImapConnection.IsJunk(folder), summary.InternalDate, seenAt, summary.Headers ?? []);
-            }
+                var countBefore = folder.Count;
+                var uids = await Bounded($"IMAP SEARCH in {folder.FullName}", ct => folder.SearchAsync(SearchQuery.SubjectContains(mail.Id), ct), cancellationToken);
+                if (uids.Count > 0)
+                {
+                    var seenAt = time.GetUtcNow();
+                    var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate) { Headers = new HeaderSet(ReportHeaders) };
+                    var summaries = await Bounded($"IMAP FETCH in {folder.FullName}", ct => folder.FetchAsync([uids[^1]], request, ct), cancellationToken);
+                    var summary = summaries.Count > 0 ? summaries[0] : throw new ProbeFailedException($"{mail.Id} vanished from {folder.FullName} before it could be read");
+                    logger.LogInformation("Probe mail {Id} seen in {Folder}", mail.Id, folder.FullName);
+                    return new FoundProbeMail(folder.FullName, ImapConnection.IsJunk(folder), summary.InternalDate, seenAt, summary.Headers ?? []);
+                }
 
-            if (!useIdle)
-            {
-                await Task.Delay(probeOptions.Value.PollInterval, time, cancellationToken);
-                await Bounded($"IMAP NOOP in {folder.FullName}", ct => client.NoOpAsync(ct), cancellationToken);
+                if (!useIdle)
+                {
+                    ListenedOnce(ref listened);
+                    await Task.Delay(probeOptions.Value.PollInterval, time, cancellationToken);
+                    await Bounded($"IMAP NOOP in {folder.FullName}", ct => client.NoOpAsync(ct), cancellationToken);
+                }
+                else if (folder.Count == countBefore)
+                {
+                    // Told as the IDLE command goes out: the server has it before any mail the sender hands over lands.
+                    ListenedOnce(ref listened);
+                    await IdleUntilChangeAsync(client, folder, cancellationToken);
+                }
             }
-            else if (folder.Count == countBefore)
-            {
-                await IdleUntilChangeAsync(client, folder, cancellationToken);
-            }
+        }
+        catch (Exception e) when (!listened)
+        {
+            listened = true;
+            Listened(e);
+            throw;
+        }
+        finally
+        {
+            // Found before it ever waited (a leftover cannot be: the id is this run's).
+            ListenedOnce(ref listened);
+        }
+    }
+
+    private void ListenedOnce(ref bool listened)
+    {
+        if (!listened)
+        {
+            listened = true;
+            Listened(null);
         }
     }
 

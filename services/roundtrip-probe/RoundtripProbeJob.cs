@@ -42,14 +42,33 @@ public sealed class RoundtripProbeJob(
         FoundProbeMail? found = null;
         var deleted = 0;
         string? error = null;
+        Task? sending = null;
+        Task<FoundProbeMail>? delivery = null;
         try
         {
-            // The receiving side logs in first: a wrong IMAP password then costs no probe mail.
-            await watcher.ConnectAsync(bounded.Token);
+            // The receiving side must be watching before the mail goes: a wrong IMAP password then costs no probe mail,
+            // and mail landing before IDLE would be told late. The relay is reached and logged in to meanwhile (the
+            // sender hands the mail over only once every folder listens), so IMAP's logins do not delay the first
+            // SMTP command.
+            var watching = watcher.ConnectAsync(bounded.Token);
+            delivery = WatchAfterAsync(watching, mail, bounded.Token);
+            sending = sender.SendAsync(mail, ListeningAfterAsync(watching), bounded.Token);
+            await watching;
             stage = ProbeStage.Send;
-            await Timed(ProbeStage.Send, () => sender.SendAsync(mail, bounded.Token));
+            try
+            {
+                await Timed(ProbeStage.Send, () => sending);
+            }
+            catch when (watcher.Listening.IsFaulted)
+            {
+                // The watch broke before the mail was handed over: that is the delivery side's failure, in its words.
+                stage = ProbeStage.Delivery;
+                await delivery;
+                throw;
+            }
+
             stage = ProbeStage.Delivery;
-            await Timed(ProbeStage.Delivery, async () => found = await watcher.WaitForAsync(mail, bounded.Token));
+            await Timed(ProbeStage.Delivery, async () => found = await delivery);
             watcher.Dispose();
             stage = ProbeStage.Cleanup;
             // Cleanup is bounded by IMAP's per-command timeouts, not by what the deadline left over.
@@ -73,6 +92,10 @@ public sealed class RoundtripProbeJob(
         finally
         {
             watcher.Dispose();
+            // A send or a watch the failure above left running ends with its connection; what it says then is not news.
+            await bounded.CancelAsync();
+            await Ended(sending);
+            await Ended(delivery);
         }
 
         var headers = found?.Headers;
@@ -91,6 +114,27 @@ public sealed class RoundtripProbeJob(
             SpamScore = headers is null ? null : SpamScoreHeader.Read(headers),
             LeftoversDeleted = deleted,
         };
+
+        async Task<FoundProbeMail> WatchAfterAsync(Task watching, ProbeMail probeMail, CancellationToken token)
+        {
+            await watching;
+            return await watcher.WaitForAsync(probeMail, token);
+        }
+
+        async Task ListeningAfterAsync(Task watching)
+        {
+            await watching;
+            await watcher.Listening;
+        }
+
+        static async Task Ended(Task? task)
+        {
+            if (task is not null)
+            {
+                await Task.WhenAny(task);
+                _ = task.Exception;
+            }
+        }
 
         async Task Timed(ProbeStage timedStage, Func<Task> action)
         {

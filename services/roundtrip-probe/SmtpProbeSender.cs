@@ -31,12 +31,23 @@ public sealed class SmtpProbeSender(IOptions<SmtpOptions> smtpOptions, IOptions<
         await QuitAsync(client, "the check", cancellationToken);
     }
 
-    public async Task SendAsync(ProbeMail mail, CancellationToken cancellationToken)
+    public async Task SendAsync(ProbeMail mail, Task ready, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);
+        ArgumentNullException.ThrowIfNull(ready);
         var smtp = smtpOptions.Value;
         var endpoint = $"{smtp.Host}:{smtp.Port}";
         using var client = await ConnectAsync(cancellationToken);
+        try
+        {
+            await ready;
+        }
+        catch
+        {
+            await QuitAsync(client, $"a login without the IMAP side ready ({mail.Id} not sent)", CancellationToken.None);
+            throw;
+        }
+
         var response = await MailOperations.RunAsync(
             $"SMTP submission of {mail.Id} to {endpoint}",
             smtp.Timeout,

@@ -10,15 +10,17 @@ public sealed class MailboxReader(IRetentionBackend backend, RetentionPolicy pol
     /// <summary>
     /// The scan and its plan, each message decided as it is read; <paramref name="withSenders"/> reads From too (for the
     /// profile and the log); <paramref name="keepAll"/> and <paramref name="holdDoomedAtMost"/> say what the plan holds
-    /// (<see cref="RetentionPlan"/>). A mailbox that cannot be read throws (<see cref="RetentionFailedException"/>,
+    /// (<see cref="RetentionPlan"/>), <paramref name="onDoomed"/> hears of each doomed message as it is decided. A
+    /// mailbox that cannot be read throws (<see cref="RetentionFailedException"/>,
     /// <see cref="MailOperationException"/>, <see cref="CommandFailedException"/>), logged here once.
     /// </summary>
-    public async Task<(MailboxScan Scan, RetentionPlan Plan)> ReadAsync(bool withSenders, bool keepAll, int? holdDoomedAtMost, CancellationToken cancellationToken)
+    public async Task<(MailboxScan Scan, RetentionPlan Plan)> ReadAsync(
+        bool withSenders, bool keepAll, int? holdDoomedAtMost, CancellationToken cancellationToken, Action<ClassifiedMessage>? onDoomed = null)
     {
         logger.LogInformation("Reading {Backend}", backend.Describe());
         try
         {
-            var plan = new RetentionPlan(policy, time.GetUtcNow(), keepAll, holdDoomedAtMost);
+            var plan = new RetentionPlan(policy, time.GetUtcNow(), keepAll, holdDoomedAtMost, onDoomed);
             var scan = await backend.ScanAsync(withSenders ? policy.ProfileHeaderNames : policy.MarkerHeaderNames, plan.Add, cancellationToken);
             return (scan, plan);
         }

@@ -10,22 +10,27 @@ public sealed record ClassifiedMessage(MailboxMessage Message, IReadOnlyList<str
 /// The mailbox classified at one instant, as the scan reads it: each message is decided when it arrives
 /// (<see cref="Add"/>, from any thread), and only what a command needs of it is held: the counts of everything, the
 /// messages a rule takes and those that could not be read; every message only for the profile. So a run over 100,000
-/// messages holds what it may delete, not the mailbox. The caps are checked on the whole, before anything is deleted.
+/// messages holds what it may delete, not the mailbox; a dry run holds none of it (<paramref name="onDoomed"/> names each
+/// as it is decided). The caps are checked on the whole, before anything is deleted.
 /// </summary>
 /// <param name="policy">The rules.</param>
 /// <param name="now">The instant the ages are taken at.</param>
 /// <param name="keepAll">Hold every readable message (the profile reads them all).</param>
 /// <param name="holdDoomedAtMost">
 /// Stop holding doomed messages once more than this many are doomed (a real run without --force: past
-/// <c>Retention__MaxDelete</c> it refuses whatever else the mailbox holds, so their list is never needed); null: hold them all.
+/// <c>Retention__MaxDelete</c> it refuses whatever else the mailbox holds, so their list is never needed; a dry run: 0);
+/// null: hold them all.
 /// </param>
-public sealed class RetentionPlan(RetentionPolicy policy, DateTimeOffset now, bool keepAll = false, int? holdDoomedAtMost = null)
+/// <param name="onDoomed">Called with each doomed message as it is decided (any thread; a dry run's log line).</param>
+public sealed class RetentionPlan(
+    RetentionPolicy policy, DateTimeOffset now, bool keepAll = false, int? holdDoomedAtMost = null, Action<ClassifiedMessage>? onDoomed = null)
 {
     private readonly Lock gate = new();
     private readonly List<ClassifiedMessage> held = [];
     private readonly List<MailboxMessage> unreadable = [];
     private int readable;
     private long bytes;
+    private readonly Dictionary<RetentionDecision, (int Count, long Bytes)> doomedBy = [];
     private int doomed;
     private bool doomedDropped;
 
@@ -42,6 +47,9 @@ public sealed class RetentionPlan(RetentionPolicy policy, DateTimeOffset now, bo
     public long Bytes => bytes;
 
     public int DoomedCount => doomed;
+
+    /// <summary>How many messages <paramref name="decision"/> takes, and their bytes, held or not.</summary>
+    public (int Count, long Bytes) DoomedBy(RetentionDecision decision) => doomedBy.GetValueOrDefault(decision);
 
     /// <summary>Whether more messages were doomed than <c>holdDoomedAtMost</c>, so that their list was let go.</summary>
     public bool DoomedDropped => doomedDropped;
@@ -80,29 +88,32 @@ public sealed class RetentionPlan(RetentionPolicy policy, DateTimeOffset now, bo
 
         var markers = policy.MarkersOf(headers);
         var classified = new ClassifiedMessage(message, markers, policy.Decide(markers.Count > 0, message.ReceivedAt, Now));
+        var isDoomed = classified.Decision != RetentionDecision.Keep;
         lock (gate)
         {
             readable++;
             bytes += message.Size;
-            if (classified.Decision != RetentionDecision.Keep)
+            if (isDoomed)
             {
                 doomed++;
-                if (!keepAll && doomed > holdDoomedAtMost)
+                var (count, sum) = doomedBy.GetValueOrDefault(classified.Decision);
+                doomedBy[classified.Decision] = (count + 1, sum + message.Size);
+                if (!keepAll && doomed > holdDoomedAtMost && !doomedDropped)
                 {
-                    if (!doomedDropped)
-                    {
-                        held.RemoveAll(m => m.Decision != RetentionDecision.Keep);
-                        doomedDropped = true;
-                    }
-
-                    return;
+                    held.RemoveAll(m => m.Decision != RetentionDecision.Keep);
+                    doomedDropped = true;
                 }
             }
 
-            if (keepAll || (classified.Decision != RetentionDecision.Keep && !doomedDropped))
+            if (keepAll || (isDoomed && !doomedDropped))
             {
                 held.Add(classified);
             }
+        }
+
+        if (isDoomed)
+        {
+            onDoomed?.Invoke(classified);
         }
     }
 }

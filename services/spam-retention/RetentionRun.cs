@@ -30,12 +30,16 @@ public sealed class RetentionRun(
         try
         {
             // From is read only where someone sees it: the per-message log lines. A real run without --force refuses
-            // past Retention__MaxDelete whatever else it reads, so it holds no more doomed messages than that.
+            // past Retention__MaxDelete whatever else it reads, so it holds no more doomed messages than that; a dry
+            // run holds none: it names each as it is decided.
+            var listed = logger.IsEnabled(LogLevel.Information);
+            var now = time.GetUtcNow();
             (scan, plan) = await reader.ReadAsync(
-                withSenders: logger.IsEnabled(LogLevel.Information),
+                withSenders: listed,
                 keepAll: false,
-                holdDoomedAtMost: command.DryRun || command.Force ? null : options.Value.MaxDelete,
-                cancellationToken);
+                holdDoomedAtMost: command.DryRun ? 0 : command.Force ? null : options.Value.MaxDelete,
+                cancellationToken,
+                command.DryRun && listed ? victim => LogVictim("Would delete", victim, now) : null);
         }
         catch (Exception e) when (e is RetentionFailedException or MailOperationException or CommandFailedException)
         {
@@ -66,22 +70,25 @@ public sealed class RetentionRun(
             }
         }
 
+        // A dry run named what would go as it read it, even past the caps, and still says, by its exit code, that a real
+        // run would refuse.
+        if (command.DryRun)
+        {
+            var automated = plan.DoomedBy(RetentionDecision.DeleteAutomated);
+            var human = plan.DoomedBy(RetentionDecision.DeleteHuman);
+            return Outcome(
+                new RetentionSummary(Scanned: plan.Scanned, AutoDeleted: automated.Count, HumanDeleted: human.Count, Kept: plan.Scanned - automated.Count - human.Count,
+                    Errors: plan.Unreadable.Count, FreedBytes: automated.Bytes + human.Bytes),
+                command,
+                overCap ? RefusedByCap : ExitCodes.Success,
+                string.Create(CultureInfo.InvariantCulture, $"would delete {automated.Count} automated and {human.Count} other of {plan.Scanned} messages"));
+        }
+
         var deleted = new Dictionary<RetentionDecision, List<ClassifiedMessage>>();
         string? failure = null;
         foreach (var decision in (RetentionDecision[])[RetentionDecision.DeleteAutomated, RetentionDecision.DeleteHuman])
         {
             var victims = plan.Doomed(decision);
-            if (command.DryRun)
-            {
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    victims.ForEach(v => LogVictim("Would delete", v, plan.Now));
-                }
-
-                deleted[decision] = victims;
-                continue;
-            }
-
             if (victims.Count == 0 || failure is not null)
             {
                 deleted[decision] = [];
@@ -104,7 +111,7 @@ public sealed class RetentionRun(
         }
 
         var gone = deleted.Values.Sum(v => v.Count);
-        if (failure is null && !command.DryRun)
+        if (failure is null)
         {
             try
             {
@@ -128,10 +135,8 @@ public sealed class RetentionRun(
             Kept: plan.Scanned - gone,
             Errors: plan.Unreadable.Count + (failure is null ? 0 : 1),
             FreedBytes: deleted.Values.SelectMany(v => v).Sum(v => v.Message.Size));
-        // A dry run lists what would go even past the caps, and still says, by its exit code, that a real run would refuse.
-        var code = failure is not null ? ExitCodes.Failure : overCap ? RefusedByCap : ExitCodes.Success;
-        return Outcome(summary, command, code, failure is not null ? $"retention stopped: {failure}"
-            : string.Create(CultureInfo.InvariantCulture, $"{(command.DryRun ? "would delete" : "deleted")} {summary.AutoDeleted} automated and {summary.HumanDeleted} other of {summary.Scanned} messages"));
+        return Outcome(summary, command, failure is not null ? ExitCodes.Failure : ExitCodes.Success, failure is not null ? $"retention stopped: {failure}"
+            : string.Create(CultureInfo.InvariantCulture, $"deleted {summary.AutoDeleted} automated and {summary.HumanDeleted} other of {summary.Scanned} messages"));
     }
 
     private static WorkerOutcome Outcome(RetentionSummary summary, RetentionCommand command, int code, string status) => new(code, status)

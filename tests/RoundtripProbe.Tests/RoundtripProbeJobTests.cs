@@ -137,6 +137,7 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         var environment = Environment();
         environment["Imap__Password"] = "Wr0ng-Imap-Passw0rd";
         var log = new LogFileTail(stack["MAILSTACK_DOVECOT_LOG"]);
+        var postfix = new LogFileTail(stack["MAILSTACK_MAIL_LOG"]);
 
         var run = await ProbeEnvironment.RunAsync(environment);
 
@@ -148,6 +149,10 @@ public sealed class RoundtripProbeJobTests : IAsyncLifetime
         // Dovecot's own count of the connection's attempts (it offers PLAIN and LOGIN): one.
         var disconnected = Assert.Single(await log.LinesAsync(l => l.Contains("auth failed", StringComparison.Ordinal) && l.Contains($"user=<{stack.ProbeUser}>", StringComparison.Ordinal)));
         Assert.Contains("(auth failed, 1 attempts", disconnected, StringComparison.Ordinal);
+        // The submission session opened meanwhile logged in and quit without a MAIL command: no probe mail went.
+        var submission = Assert.Single(await postfix.LinesAsync(l => l.Contains("/submission/smtpd[", StringComparison.Ordinal) && l.Contains("disconnect from", StringComparison.Ordinal)));
+        Assert.Contains(" auth=1 ", submission, StringComparison.Ordinal);
+        Assert.DoesNotContain("mail=", submission, StringComparison.Ordinal);
         await ResetAuthPenaltyAsync();
     }
 

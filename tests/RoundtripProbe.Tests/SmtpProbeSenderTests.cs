@@ -20,7 +20,7 @@ public sealed class SmtpProbeSenderTests
         var mail = ProbeMail.Create(new ProbeOptions { From = "probe@example.test", To = "probe@example.test" }, TimeProvider.System);
 
         // Bounded by the test, not asserted on: without its own bound the QUIT would wait for Smtp__Timeout (20 s) and fail the send.
-        var send = sender.SendAsync(mail, CancellationToken.None);
+        var send = sender.SendAsync(mail, Task.CompletedTask, CancellationToken.None);
         var finished = await Task.WhenAny(send, Task.Delay(TimeSpan.FromSeconds(15)));
 
         Assert.Same(send, finished);

@@ -96,4 +96,17 @@ public sealed class RetentionPlanTests
         Assert.False(Fill(new RetentionPlan(Policy, Now, holdDoomedAtMost: 5000)).ExceedsCaps(new RetentionOptions { MaxDelete = 5000, MaxDeletePercent = 25 }));
         Assert.True(Fill(new RetentionPlan(Policy, Now, holdDoomedAtMost: 5000)).ExceedsCaps(new RetentionOptions { MaxDelete = 5000, MaxDeletePercent = 24 }));
     }
+
+    [Fact]
+    public void ADryRun_HoldsNothing_NamesEachDoomedMessageOnce_AndCountsByRule()
+    {
+        var named = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var plan = Fill(new RetentionPlan(Policy, Now, holdDoomedAtMost: 0, onDoomed: m => named.Add(m.Message.Id)));
+
+        Assert.Empty(plan.Messages);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"cur/{i}").Order(), named.Order());
+        Assert.Equal((1000, Enumerable.Range(0, 1000).Sum(i => 1000L + i)), plan.DoomedBy(RetentionDecision.DeleteAutomated));
+        Assert.Equal((0, 0L), plan.DoomedBy(RetentionDecision.DeleteHuman));
+        Assert.Equal(4010, plan.Scanned);
+    }
 }
