@@ -31,7 +31,6 @@ public sealed class RetentionPlan(
     private int readable;
     private long bytes;
     private readonly Dictionary<RetentionDecision, (int Count, long Bytes)> doomedBy = [];
-    private int doomed;
     private bool doomedDropped;
 
     public DateTimeOffset Now { get; } = now;
@@ -46,7 +45,7 @@ public sealed class RetentionPlan(
 
     public long Bytes => bytes;
 
-    public int DoomedCount => doomed;
+    public int DoomedCount => doomedBy.Values.Sum(d => d.Count);
 
     /// <summary>How many messages <paramref name="decision"/> takes, and their bytes, held or not.</summary>
     public (int Count, long Bytes) DoomedBy(RetentionDecision decision) => doomedBy.GetValueOrDefault(decision);
@@ -95,12 +94,12 @@ public sealed class RetentionPlan(
             bytes += message.Size;
             if (isDoomed)
             {
-                doomed++;
                 var (count, sum) = doomedBy.GetValueOrDefault(classified.Decision);
                 doomedBy[classified.Decision] = (count + 1, sum + message.Size);
-                if (!keepAll && doomed > holdDoomedAtMost && !doomedDropped)
+                if (!keepAll && DoomedCount > holdDoomedAtMost && !doomedDropped)
                 {
-                    held.RemoveAll(m => m.Decision != RetentionDecision.Keep);
+                    // Without keepAll only doomed messages are held.
+                    held.Clear();
                     doomedDropped = true;
                 }
             }
